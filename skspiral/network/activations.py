@@ -1,0 +1,107 @@
+"""Hidden-layer activations and the softmax output (book chapters 4 and 9).
+
+Hidden activations work in place on a layer's buffer: ``forward`` turns
+pre-activations ``z`` into ``a = f(z)``, and ``backward`` multiplies an upstream
+gradient by ``f'(z)``, written in terms of the output ``a`` so ``z`` need not be
+kept. The names are scikit-learn's (``"relu"``, ``"tanh"``, ``"logistic"``,
+``"identity"``).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+__all__ = ["ACTIVATIONS", "Identity", "Logistic", "ReLU", "Softmax", "Tanh"]
+
+
+class ReLU:
+    """``a = max(z, 0)``; ``da/dz = 1 where a > 0 else 0``."""
+
+    name = "relu"
+
+    @staticmethod
+    def forward(z: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+        return np.maximum(z, 0, out=out)
+
+    @staticmethod
+    def backward(a: np.ndarray, grad: np.ndarray) -> np.ndarray:
+        """Zero ``grad`` (in place) where the unit was inactive."""
+        grad[a <= 0] = 0
+        return grad
+
+
+class Tanh:
+    """``a = tanh(z)``; ``da/dz = 1 - a**2``."""
+
+    name = "tanh"
+
+    @staticmethod
+    def forward(z: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+        return np.tanh(z, out=out)
+
+    @staticmethod
+    def backward(a: np.ndarray, grad: np.ndarray) -> np.ndarray:
+        grad *= 1 - a * a
+        return grad
+
+
+class Logistic:
+    """``a = 1 / (1 + exp(-z))``; ``da/dz = a (1 - a)``."""
+
+    name = "logistic"
+
+    @staticmethod
+    def forward(z: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+        # exp(-|z|) never overflows; pick the algebraically equal form per sign.
+        e = np.exp(-np.abs(z))
+        return np.divide(np.where(z >= 0, 1, e), 1 + e, out=out)
+
+    @staticmethod
+    def backward(a: np.ndarray, grad: np.ndarray) -> np.ndarray:
+        grad *= a * (1 - a)
+        return grad
+
+
+class Identity:
+    """``a = z``; ``da/dz = 1``."""
+
+    name = "identity"
+
+    @staticmethod
+    def forward(z: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+        if out is None:
+            return z.copy()
+        if out is not z:
+            out[...] = z
+        return out
+
+    @staticmethod
+    def backward(a: np.ndarray, grad: np.ndarray) -> np.ndarray:
+        return grad
+
+
+ACTIVATIONS = {cls.name: cls for cls in (ReLU, Tanh, Logistic, Identity)}
+
+
+class Softmax:
+    """Row-wise ``p_j = exp(z_j - max z) / sum_k exp(z_k - max z)``.
+
+    ``backward`` is the book's chapter-9 path through the full softmax Jacobian
+    ``J = diag(p) - p p^T`` of every sample. The training loop never uses it: the
+    fused softmax + cross-entropy gradient in :mod:`skspiral.network.losses` is
+    exact and far cheaper. It is kept to show (and test) that both agree.
+    """
+
+    @staticmethod
+    def forward(z: np.ndarray) -> np.ndarray:
+        e = np.exp(z - z.max(axis=1, keepdims=True))
+        return e / e.sum(axis=1, keepdims=True)
+
+    @staticmethod
+    def backward(p: np.ndarray, grad: np.ndarray) -> np.ndarray:
+        """Gradient w.r.t. the logits given ``grad`` w.r.t. the probabilities ``p``."""
+        out = np.empty_like(grad)
+        for i, (p_i, g_i) in enumerate(zip(p, grad)):
+            jacobian = np.diagflat(p_i) - np.outer(p_i, p_i)
+            out[i] = jacobian @ g_i
+        return out

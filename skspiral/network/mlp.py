@@ -1,0 +1,162 @@
+"""A multilayer perceptron: dense layers, one hidden activation, a loss head."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from .activations import ACTIVATIONS
+from .initializers import initialize
+from .layers import Dense
+from .losses import LogisticCrossEntropy, SoftmaxCrossEntropy
+from .params import ParamLayout
+
+__all__ = ["MLP"]
+
+
+class MLP:
+    """Dense layers ``layer_sizes[0] -> ... -> layer_sizes[-1]`` with a loss head.
+
+    All weights live in one flat vector ``params`` (and their gradients in
+    ``grads``); ``named_params()`` gives the per-name views (``"0.W"``, ``"0.b"``,
+    ...). The output head is softmax + categorical cross-entropy, or a single
+    logistic unit + binary cross-entropy when ``output="logistic"``.
+
+    Parameters
+    ----------
+    layer_sizes : sequence of int
+        Inputs, hidden widths, outputs.
+    activation : {"relu", "tanh", "logistic", "identity"}
+        Hidden activation.
+    output : {"softmax", "logistic"}
+    dtype : float32 or float64
+    """
+
+    def __init__(
+        self,
+        layer_sizes: Sequence[int],
+        activation: str = "relu",
+        output: str = "softmax",
+        dtype=np.float64,
+    ):
+        self.layer_sizes = tuple(int(s) for s in layer_sizes)
+        self.activation = activation
+        self.output = output
+        self.hidden = ACTIVATIONS[activation]
+        self.head = {"softmax": SoftmaxCrossEntropy, "logistic": LogisticCrossEntropy}[
+            output
+        ]
+        self.layout = ParamLayout.for_dense_stack(self.layer_sizes)
+        self.params = self.layout.zeros(dtype)
+        self.grads = self.layout.zeros(dtype)
+        self._build_views()
+
+    def _build_views(self) -> None:
+        p, g = self.layout.views(self.params), self.layout.views(self.grads)
+        self.layers = [
+            Dense(p[f"{i}.W"], p[f"{i}.b"], g[f"{i}.W"], g[f"{i}.b"])
+            for i in range(len(self.layer_sizes) - 1)
+        ]
+        self._workspaces: dict[int, list[np.ndarray]] = {}
+
+    # Pickle only the flat vectors; the views are rebuilt so they still alias them.
+    def __getstate__(self):
+        state = self.__dict__.copy()
+        del state["layers"], state["_workspaces"]
+        return state
+
+    def __setstate__(self, state):
+        self.__dict__.update(state)
+        self._build_views()
+
+    @property
+    def dtype(self):
+        return self.params.dtype
+
+    def named_params(self) -> dict[str, np.ndarray]:
+        return self.layout.views(self.params)
+
+    def named_grads(self) -> dict[str, np.ndarray]:
+        return self.layout.views(self.grads)
+
+    @property
+    def coefs(self) -> list[np.ndarray]:
+        return [layer.W for layer in self.layers]
+
+    @property
+    def intercepts(self) -> list[np.ndarray]:
+        return [layer.b for layer in self.layers]
+
+    def initialize(self, scheme: str, rng: np.random.RandomState) -> None:
+        """Draw the weights layer by layer from ``rng`` (see ``initializers``)."""
+        initialize(self.coefs, self.intercepts, scheme, self.activation, rng)
+
+    # -- inference: allocates fresh arrays, so it is safe from several threads --
+    def logits(self, X) -> np.ndarray:
+        a = X
+        for i, layer in enumerate(self.layers):
+            a = layer.forward(a)
+            if i < len(self.layers) - 1:
+                self.hidden.forward(a, out=a)
+        return a
+
+    def predict_proba(self, X) -> np.ndarray:
+        return self.head.proba(self.logits(X))
+
+    def predict_indices(self, X) -> np.ndarray:
+        """Index of the predicted class of each row of ``X``."""
+        return self.head.decide(self.logits(X))
+
+    def predict_log_proba(self, X) -> np.ndarray:
+        return self.head.log_proba(self.logits(X))
+
+    def evaluate(self, X, y: np.ndarray, sample_weight=None) -> tuple[float, float]:
+        """Mean loss (no L2 term) and accuracy of the current weights on ``(X, y)``."""
+        z = self.logits(X)
+        predicted = self.head.decide(z)
+        accuracy = float(np.average(predicted == y, weights=sample_weight))
+        loss, _, _ = self.head.loss_and_grad(z, y, sample_weight)
+        return loss, accuracy
+
+    # -- training: reuses per-batch-size buffers, one network per thread --
+    def _workspace(self, n: int) -> list[np.ndarray]:
+        """Activation and delta buffers for a batch of ``n`` rows, made once."""
+        if n not in self._workspaces:
+            widths = self.layer_sizes[1:]
+            acts = [np.empty((n, w), dtype=self.dtype) for w in widths]
+            deltas = [np.empty((n, w), dtype=self.dtype) for w in widths[:-1]]
+            self._workspaces[n] = acts, deltas
+        return self._workspaces[n]
+
+    def loss_and_grad(self, X, y: np.ndarray, sample_weight=None, alpha: float = 0.0):
+        """Forward and backward pass on one batch; fills ``self.grads``.
+
+        Returns ``(loss, n_correct)``: the (weighted) mean loss including the L2
+        term ``0.5 * alpha * sum(W**2) / sum(w)`` (MLPClassifier's scaling), and the
+        number of correctly classified rows, both from the forward pass before
+        any update.
+        """
+        acts, deltas = self._workspace(X.shape[0])
+        a = X
+        for i, layer in enumerate(self.layers):
+            a = layer.forward(a, out=acts[i])
+            if i < len(self.layers) - 1:
+                self.hidden.forward(a, out=a)
+        loss, n_correct, delta = self.head.loss_and_grad(a, y, sample_weight)
+
+        for i in range(len(self.layers) - 1, -1, -1):
+            inputs = X if i == 0 else acts[i - 1]
+            dinputs = False if i == 0 else deltas[i - 1]
+            delta = self.layers[i].backward(delta, inputs, dinputs)
+            if i > 0:
+                self.hidden.backward(acts[i - 1], delta)
+
+        weight_sum = X.shape[0] if sample_weight is None else sample_weight.sum()
+        if alpha and weight_sum > 0:
+            penalty = 0.0
+            for layer in self.layers:
+                penalty += float(np.vdot(layer.W, layer.W))
+                layer.dW += (alpha / weight_sum) * layer.W
+            loss += 0.5 * alpha * penalty / weight_sum
+        return loss, n_correct

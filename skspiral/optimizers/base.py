@@ -1,0 +1,171 @@
+"""The optimizer interface: settings in the object, everything that changes in a state.
+
+An optimizer knows nothing of layers. It sees one flat parameter vector, the
+matching gradient vector, and an :class:`OptimizerState` holding the step count
+``t`` and its slots (velocities, caches), each a flat vector of the same size. The
+state can be read per parameter name (``state["0.W"]["momentum"]``) because the
+names map to views of the flat vectors.
+
+Writing a new optimizer means: list its hyperparameters as ``__init__`` keywords
+(validated there), name its slots, and write ``_update`` in place. See
+``examples/custom_optimizer.py``.
+"""
+
+from __future__ import annotations
+
+import inspect
+import numbers
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ..network.params import ParamLayout
+
+__all__ = [
+    "Optimizer",
+    "OptimizerState",
+    "check_non_negative",
+    "check_positive",
+    "check_unit_interval",
+]
+
+
+def _check_real(name: str, value) -> float:
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a real number, got {value!r}.")
+    if not np.isfinite(value):
+        raise ValueError(f"{name} must be finite, got {value!r}.")
+    return float(value)
+
+
+def check_positive(name: str, value) -> float:
+    """``value > 0`` or a ``ValueError`` naming ``name``."""
+    value = _check_real(name, value)
+    if value <= 0:
+        raise ValueError(f"{name} must be > 0, got {value!r}.")
+    return value
+
+
+def check_non_negative(name: str, value) -> float:
+    """``value >= 0`` or a ``ValueError`` naming ``name``."""
+    value = _check_real(name, value)
+    if value < 0:
+        raise ValueError(f"{name} must be >= 0, got {value!r}.")
+    return value
+
+
+def check_unit_interval(name: str, value) -> float:
+    """``0 <= value < 1`` or a ``ValueError`` naming ``name``."""
+    value = _check_real(name, value)
+    if not 0 <= value < 1:
+        raise ValueError(f"{name} must be in [0, 1), got {value!r}.")
+    return value
+
+
+@dataclass
+class OptimizerState:
+    """Step count and per-parameter slots of an optimizer, as plain arrays.
+
+    Attributes
+    ----------
+    layout : ParamLayout
+        Names and shapes of the parameters the slots line up with.
+    slots : dict of str to ndarray
+        Slot name -> flat vector (e.g. ``"momentum"``, ``"cache"``).
+    t : int
+        Optimizer steps taken so far.
+    """
+
+    layout: ParamLayout
+    slots: dict[str, np.ndarray] = field(default_factory=dict)
+    t: int = 0
+
+    def __getitem__(self, param_name: str) -> dict[str, np.ndarray]:
+        """The slots of one parameter, as views: ``state["0.W"]["momentum"]``."""
+        return {
+            slot: self.layout.views(flat)[param_name]
+            for slot, flat in self.slots.items()
+        }
+
+    def scratch(self, like: np.ndarray, k: int = 0) -> np.ndarray:
+        """Reusable work buffer ``k`` shaped like ``like`` (not pickled)."""
+        buffers = self.__dict__.setdefault("_scratch", {})
+        buf = buffers.get(k)
+        if buf is None or buf.shape != like.shape or buf.dtype != like.dtype:
+            buf = buffers[k] = np.empty_like(like)
+        return buf
+
+    def __getstate__(self):
+        state = self.__dict__.copy()
+        state.pop("_scratch", None)
+        return state
+
+
+class Optimizer:
+    """Base class: learning rate with the book's 1/t decay.
+
+    ``lr_t = learning_rate / (1 + decay * t)`` with ``t`` the number of steps
+    already taken (so the first step uses ``learning_rate``).
+
+    Subclasses take their hyperparameters as ``__init__`` keywords, store them
+    under the same names, list their state in ``slot_names`` and implement
+    :meth:`_update`.
+    """
+
+    slot_names: tuple[str, ...] = ()
+
+    def __init__(self, learning_rate: float = 1.0, decay: float = 0.0):
+        self.learning_rate = check_positive("learning_rate", learning_rate)
+        self.decay = check_non_negative("decay", decay)
+
+    @classmethod
+    def hyperparameters(cls) -> dict[str, object]:
+        """The hyperparameters this optimizer accepts, with their defaults."""
+        signature = inspect.signature(cls.__init__)
+        return {
+            name: p.default
+            for name, p in signature.parameters.items()
+            if name != "self" and p.kind is p.POSITIONAL_OR_KEYWORD
+        }
+
+    def get_params(self) -> dict[str, object]:
+        return {name: getattr(self, name) for name in self.hyperparameters()}
+
+    def __repr__(self) -> str:
+        args = ", ".join(f"{k}={v!r}" for k, v in self.get_params().items())
+        return f"{type(self).__name__}({args})"
+
+    def __eq__(self, other) -> bool:
+        return type(self) is type(other) and self.get_params() == other.get_params()
+
+    __hash__ = None
+
+    def learning_rate_at(self, t: int) -> float:
+        """The learning rate of step ``t`` (0-based)."""
+        return self.learning_rate / (1.0 + self.decay * t)
+
+    def init_state(self, params: np.ndarray, layout: ParamLayout | None = None):
+        """A fresh state (``t = 0``, zeroed slots) for the flat vector ``params``."""
+        if layout is None:
+            layout = ParamLayout(("params",), (params.shape,))
+        state = OptimizerState(layout)
+        self._ensure_slots(state, params)
+        return state
+
+    def _ensure_slots(self, state: OptimizerState, params: np.ndarray) -> None:
+        # Slots a changed hyperparameter now needs (say momentum 0 -> 0.9 between
+        # warm starts) start at zero.
+        for name in self.slot_names:
+            if name not in state.slots:
+                state.slots[name] = np.zeros_like(params)
+
+    def step(self, params: np.ndarray, grads: np.ndarray, state: OptimizerState):
+        """Update ``params`` in place from ``grads``; return the learning rate used."""
+        self._ensure_slots(state, params)
+        lr = self.learning_rate_at(state.t)
+        self._update(params, grads, state, lr)
+        state.t += 1
+        return lr
+
+    def _update(self, params, grads, state: OptimizerState, lr: float) -> None:
+        raise NotImplementedError
