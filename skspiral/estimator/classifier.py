@@ -127,7 +127,9 @@ class MLPScratchClassifier(PortableStateMixin, ClassifierMixin, BaseEstimator):
     --------
     >>> from skspiral import MLPScratchClassifier, make_spiral
     >>> X, y = make_spiral(300, 3, random_state=0)
-    >>> clf = MLPScratchClassifier(learning_rate=0.02, max_iter=300, random_state=0)
+    >>> clf = MLPScratchClassifier(
+    ...     learning_rate=0.02, batch_size=None, max_iter=1000, random_state=0
+    ... )
     >>> clf.fit(X, y).score(X, y) > 0.8
     True
     >>> clf.predict_proba(X[:2]).shape
