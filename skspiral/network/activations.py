@@ -3,8 +3,11 @@
 Hidden activations work in place on a layer's buffer: ``forward`` turns
 pre-activations ``z`` into ``a = f(z)``, and ``backward`` multiplies an upstream
 gradient by ``f'(z)``, written in terms of the output ``a`` so ``z`` need not be
-kept. The names are scikit-learn's (``"relu"``, ``"tanh"``, ``"logistic"``,
-``"identity"``).
+kept. ``backward(..., overwrite_a=True)`` may use ``a``'s buffer for ``f'``: the
+training loop passes it once ``a`` is no longer needed, so no temporary of the
+layer's size is allocated per step (on some machines a fresh large temporary
+costs more than the arithmetic). The names are scikit-learn's (``"relu"``,
+``"tanh"``, ``"logistic"``, ``"identity"``).
 """
 
 from __future__ import annotations
@@ -24,10 +27,13 @@ class ReLU:
         return np.maximum(z, 0, out=out)
 
     @staticmethod
-    def backward(a: np.ndarray, grad: np.ndarray) -> np.ndarray:
+    def backward(a: np.ndarray, grad: np.ndarray, overwrite_a=False) -> np.ndarray:
         """Zero ``grad`` (in place) where the unit was inactive."""
-        grad[a <= 0] = 0
-        return grad
+        # Multiplying by the 0/1 mask is one vectorised pass; the boolean-index
+        # assignment grad[a <= 0] = 0 gathers positions first and was ~3-10x slower.
+        # (A negative gradient times 0 gives -0.0, which equals 0 in every use.)
+        mask = np.greater(a, 0, out=a) if overwrite_a else a > 0  # 1.0 / 0.0
+        return np.multiply(grad, mask, out=grad)
 
 
 class Tanh:
@@ -40,8 +46,9 @@ class Tanh:
         return np.tanh(z, out=out)
 
     @staticmethod
-    def backward(a: np.ndarray, grad: np.ndarray) -> np.ndarray:
-        grad *= 1 - a * a
+    def backward(a: np.ndarray, grad: np.ndarray, overwrite_a=False) -> np.ndarray:
+        derivative = np.multiply(a, a, out=a if overwrite_a else None)
+        grad *= np.subtract(1, derivative, out=derivative)
         return grad
 
 
@@ -57,7 +64,7 @@ class Logistic:
         return np.divide(np.where(z >= 0, 1, e), 1 + e, out=out)
 
     @staticmethod
-    def backward(a: np.ndarray, grad: np.ndarray) -> np.ndarray:
+    def backward(a: np.ndarray, grad: np.ndarray, overwrite_a=False) -> np.ndarray:
         grad *= a * (1 - a)
         return grad
 
@@ -76,7 +83,7 @@ class Identity:
         return out
 
     @staticmethod
-    def backward(a: np.ndarray, grad: np.ndarray) -> np.ndarray:
+    def backward(a: np.ndarray, grad: np.ndarray, overwrite_a=False) -> np.ndarray:
         return grad
 
 

@@ -10,6 +10,8 @@ __all__ = ["Dense"]
 
 def matmul_into(a, b: np.ndarray, out: np.ndarray) -> np.ndarray:
     """``out[...] = a @ b``; ``a`` may be a SciPy sparse matrix (never densified)."""
+    if isinstance(a, np.ndarray):  # the common case, without issparse's overhead
+        return np.matmul(a, b, out=out)
     if sp.issparse(a):
         out[...] = a @ b
         return out

@@ -149,8 +149,8 @@ class MLP:
             inputs = X if i == 0 else acts[i - 1]
             dinputs = False if i == 0 else deltas[i - 1]
             delta = self.layers[i].backward(delta, inputs, dinputs)
-            if i > 0:
-                self.hidden.backward(acts[i - 1], delta)
+            if i > 0:  # acts[i - 1] has served as inputs: reuse it as scratch
+                self.hidden.backward(acts[i - 1], delta, overwrite_a=True)
 
         weight_sum = X.shape[0] if sample_weight is None else sample_weight.sum()
         if alpha and weight_sum > 0:
