@@ -106,24 +106,22 @@ def build_optimizer(est) -> Optimizer:
     An instance is used with its own settings; a name or class gets the flat
     hyperparameters it accepts, then ``optimizer_params`` on top.
     """
-    if isinstance(est.optimizer, Optimizer):
-        if est.optimizer_params:
-            return get_optimizer(est.optimizer, **est.optimizer_params)
-        return get_optimizer(est.optimizer)
     cls = get_optimizer_class(est.optimizer)
     accepted = cls.hyperparameters()
+    extra = dict(est.optimizer_params or {})
+    unknown = sorted(set(extra) - set(accepted), key=repr)
+    if unknown:  # the same ValueError for a name, a class or an instance
+        raise ValueError(
+            f"optimizer_params has key(s) {unknown} that {cls.__name__} does not take;"
+            f" it takes {sorted(accepted)}."
+        )
+    if isinstance(est.optimizer, Optimizer):
+        return get_optimizer(est.optimizer, **extra)
     hyperparams = {
         name: getattr(est, name)
         for name in FLAT_HYPERPARAMETERS
         if name in accepted and getattr(est, name) is not None
     }
-    extra = dict(est.optimizer_params or {})
-    unknown = sorted(set(extra) - set(accepted))
-    if unknown:
-        raise ValueError(
-            f"optimizer_params has key(s) {unknown} that {cls.__name__} does not take;"
-            f" it takes {sorted(accepted)}."
-        )
     return get_optimizer(cls, **{**hyperparams, **extra})
 
 

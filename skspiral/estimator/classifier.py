@@ -27,6 +27,7 @@ __all__ = ["MLPScratchClassifier"]
 
 _SPARSE = ("csr", "csc")
 _FLOATS = (np.float64, np.float32)
+_INPUT_ATTRIBUTES = ("n_features_in_", "feature_names_in_")
 
 
 class MLPScratchClassifier(PortableStateMixin, ClassifierMixin, BaseEstimator):
@@ -206,6 +207,23 @@ class MLPScratchClassifier(PortableStateMixin, ClassifierMixin, BaseEstimator):
         return self._fit(X, y, sample_weight, incremental=True, classes=classes)
 
     def _fit(self, X, y, sample_weight, *, incremental, classes):
+        # validate_data sets n_features_in_ / feature_names_in_ before the checks
+        # that follow it can fail: put them back, so that a failed fit leaves a
+        # fitted model usable and an unfitted one unfitted (NotFittedError).
+        saved = {k: vars(self)[k] for k in _INPUT_ATTRIBUTES if k in vars(self)}
+        network_before = vars(self).get("network_")
+        try:
+            return self._fit_or_raise(
+                X, y, sample_weight, incremental=incremental, classes=classes
+            )
+        except BaseException:
+            if vars(self).get("network_") is network_before:  # nothing committed
+                for name in _INPUT_ATTRIBUTES:
+                    vars(self).pop(name, None)
+                vars(self).update(saved)
+            raise
+
+    def _fit_or_raise(self, X, y, sample_weight, *, incremental, classes):
         _params.validate(self)
         if incremental and self.early_stopping:
             raise ValueError("partial_fit does not support early_stopping=True.")
@@ -219,7 +237,7 @@ class MLPScratchClassifier(PortableStateMixin, ClassifierMixin, BaseEstimator):
             network = copy.deepcopy(self.network_)
             self._check_same_architecture(network, X.shape[1], len(classes_))
             state = copy.deepcopy(self.optimizer_state_)
-            history = copy.deepcopy(self._history)
+            history = self._history.copy()
             monitor = copy.deepcopy(self._monitor)
             monitor.no_improvement_count = 0
             rng = copy.deepcopy(self._random_state)
@@ -306,13 +324,13 @@ class MLPScratchClassifier(PortableStateMixin, ClassifierMixin, BaseEstimator):
             classes_ = self.classes_
             if classes is not None and not np.array_equal(np.unique(classes), classes_):
                 raise ValueError(
-                    f"classes={list(classes)} differs from the classes of the first "
-                    f"call, {list(classes_)}."
+                    f"classes={np.asarray(classes).tolist()} differs from the classes "
+                    f"of the first call, {classes_.tolist()}."
                 )
             if not incremental and not np.array_equal(np.unique(y), classes_):
                 raise ValueError(
                     "warm_start needs y to have the same classes as the previous fit: "
-                    f"previously {list(classes_)}, now {list(np.unique(y))}."
+                    f"previously {classes_.tolist()}, now {np.unique(y).tolist()}."
                 )
         elif classes is not None:
             classes_ = np.unique(classes)
@@ -323,12 +341,13 @@ class MLPScratchClassifier(PortableStateMixin, ClassifierMixin, BaseEstimator):
         unseen = np.setdiff1d(np.unique(y), classes_)
         if unseen.size:
             raise ValueError(
-                f"y contains labels {list(unseen)} not in classes {list(classes_)}."
+                f"y contains labels {unseen.tolist()} not in classes "
+                f"{classes_.tolist()}."
             )
         if len(classes_) < 2:
             raise ValueError(
                 "Classifier can't train when only one class is present: "
-                f"got classes {list(classes_)}."
+                f"got classes {classes_.tolist()}."
             )
         return X, np.searchsorted(classes_, y), classes_
 
@@ -353,18 +372,24 @@ class MLPScratchClassifier(PortableStateMixin, ClassifierMixin, BaseEstimator):
         if not self.early_stopping:
             return (X, y_idx, sample_weight), None
         arrays = [X, y_idx] + ([] if sample_weight is None else [sample_weight])
-        parts = train_test_split(
-            *arrays,
-            test_size=self.validation_fraction,
-            random_state=rng,
-            stratify=y_idx,
+        too_small = (
+            f"The validation set is too small (validation_fraction="
+            f"{self.validation_fraction!r} of {X.shape[0]} samples, "
+            f"{np.bincount(y_idx).size} classes): increase validation_fraction or "
+            "the number of samples."
         )
+        try:  # stratified: needs a row of every class on both sides
+            parts = train_test_split(
+                *arrays,
+                test_size=self.validation_fraction,
+                random_state=rng,
+                stratify=y_idx,
+            )
+        except ValueError as error:
+            raise ValueError(f"{too_small} ({error})") from error
         train, val = parts[0::2], parts[1::2]
         if val[0].shape[0] < 2:
-            raise ValueError(
-                "The validation set is too small: increase validation_fraction or "
-                "the number of samples."
-            )
+            raise ValueError(too_small)
         if sample_weight is None:
             train, val = (*train, None), (*val, None)
         return tuple(train), tuple(val)
@@ -399,18 +424,19 @@ class MLPScratchClassifier(PortableStateMixin, ClassifierMixin, BaseEstimator):
             print(line, flush=True)
 
     def _warn(self, reason: str, incremental: bool) -> None:
+        # stacklevel 5: _warn <- _fit_or_raise <- _fit <- fit <- the user's line.
         if reason == "interrupted":
             warnings.warn(
                 "Training interrupted by the user; keeping the weights trained so far.",
                 UserWarning,
-                stacklevel=3,
+                stacklevel=5,
             )
         elif reason == "max_iter" and not incremental:
             warnings.warn(
                 f"Maximum iterations ({self.max_iter}) reached and the optimization "
                 "hasn't converged yet.",
                 ConvergenceWarning,
-                stacklevel=3,
+                stacklevel=5,
             )
 
     # --------------------------------------------------------------- prediction
@@ -420,20 +446,40 @@ class MLPScratchClassifier(PortableStateMixin, ClassifierMixin, BaseEstimator):
             self, X, reset=False, accept_sparse=_SPARSE, dtype=self.network_.dtype
         )
 
+    def _logits(self, X) -> np.ndarray:
+        """The network's outputs for ``X``; raise rather than return NaN.
+
+        Finite weights can still overflow (an epoch that made them huge but was
+        never evaluated after its last update, or huge inputs): a clear error
+        beats NaN probabilities or an arbitrary argmax.
+        """
+        X = self._check_input(X)
+        with np.errstate(over="ignore", invalid="ignore"):
+            z = self.network_.logits(X)
+        if not np.isfinite(z).all():
+            bad_rows = int(np.count_nonzero(~np.isfinite(z).all(axis=1)))
+            raise FloatingPointError(
+                f"The network's outputs overflowed on {bad_rows} of {z.shape[0]} "
+                f"rows (largest |weight| {np.abs(self.network_.params).max():.3g}, "
+                f"largest |x| {abs(X).max():.3g}). Training probably diverged: "
+                "refit with a smaller learning_rate, or scale the features."
+            )
+        return z
+
     def predict_proba(self, X) -> np.ndarray:
         """Class probabilities, columns in the order of ``classes_``."""
-        X = self._check_input(X)
-        return self.network_.predict_proba(X)
+        z = self._logits(X)  # first: it raises NotFittedError before fit
+        return self.network_.head.proba(z)
 
     def predict_log_proba(self, X) -> np.ndarray:
         """Log of :meth:`predict_proba`, computed stably (finite for finite X)."""
-        X = self._check_input(X)
-        return self.network_.predict_log_proba(X)
+        z = self._logits(X)  # first: it raises NotFittedError before fit
+        return self.network_.head.log_proba(z)
 
     def predict(self, X) -> np.ndarray:
         """Predicted labels (from ``classes_``)."""
-        X = self._check_input(X)
-        return self.classes_[self.network_.predict_indices(X)]
+        z = self._logits(X)  # first: it raises NotFittedError before fit
+        return self.classes_[self.network_.head.decide(z)]
 
     # ----------------------------------------------- MLPClassifier-style views
     @property
