@@ -6,11 +6,18 @@ the base estimator and the parameter grid separately (``set_params`` runs on the
 worker), so the name that matters may not even be the estimator's own. Hence every
 user-registered class travels with the pickle, serialized by cloudpickle (by value
 when defined in ``__main__``, by reference when importable), and unpickling
-registers any name the receiving process lacks. Built-in names stay plain names.
+registers the names the receiving process lacks. Built-in names stay plain names
+(``registry.is_builtin``); a user alias of a built-in class travels.
 
-A class that cannot be restored on the other side is skipped rather than failing
-the whole unpickle; using its name then fails fast at ``fit`` with a message that
-says to pass the class instead.
+A class that cannot be pickled here or restored there is skipped rather than
+failing the whole pickle or unpickle; using its name there then fails fast at
+``fit`` with a message that says to pass the class instead.
+
+The sender's meaning of a carried name wins over the receiver's built-in default
+(a user who re-registered ``"adam"`` gets their class on workers) and over a class
+adopted from an earlier pickle: workers live on between searches (loky's reusable
+executor, a Dask cluster) while the user re-registers an edited class with
+``replace=True``. A name the receiving process's own code registered is kept.
 """
 
 from __future__ import annotations
@@ -20,6 +27,10 @@ import pickle
 from ..optimizers import registry
 
 _KEY = "_skspiral_user_optimizers"
+
+# Names this process registered from a pickle (name -> class), as opposed to
+# names its own code registered.
+_ADOPTED: dict[str, type] = {}
 
 
 def _cloudpickle():
@@ -34,7 +45,9 @@ def _cloudpickle():
     return cloudpickle
 
 
-def _load_class(payload: bytes):
+def _load_class(payload: bytes | None):
+    if payload is None:
+        return None
     try:
         return pickle.loads(payload)
     except Exception:  # unimportable here: skip, never break the unpickle
@@ -48,7 +61,27 @@ class _ClassByValue:
         self.cls = cls
 
     def __reduce__(self):
-        return _load_class, (_cloudpickle().dumps(self.cls),)
+        try:
+            payload = _cloudpickle().dumps(self.cls)
+        except Exception:  # an unpicklable class must not block other optimizers
+            payload = None
+        return _load_class, (payload,)
+
+
+def _adopt(name: str, cls, known: set[str]) -> None:
+    """Register ``cls`` under ``name`` unless this process's own code owns it."""
+    if cls is None:
+        return
+    if name in known:
+        current = registry.get_optimizer_class(name)
+        default = registry.is_builtin(name) or _ADOPTED.get(name) is current
+        if current is cls or not default:
+            return
+    try:
+        registry.register_optimizer(name, cls, replace=True)
+    except (TypeError, ValueError):  # not an Optimizer of this skspiral
+        return
+    _ADOPTED[name] = cls
 
 
 class PortableStateMixin:
@@ -69,6 +102,5 @@ class PortableStateMixin:
         state = dict(state)
         known = set(registry.available_optimizers())
         for name, cls in state.pop(_KEY, {}).items():
-            if cls is not None and name not in known:
-                registry.register_optimizer(name, cls)
+            _adopt(name, cls, known)
         super().__setstate__(state)

@@ -13,6 +13,7 @@ Writing a new optimizer means: list its hyperparameters as ``__init__`` keywords
 
 from __future__ import annotations
 
+import copy
 import inspect
 import numbers
 from dataclasses import dataclass, field
@@ -130,6 +131,13 @@ class Optimizer:
 
     def get_params(self) -> dict[str, object]:
         return {name: getattr(self, name) for name in self.hyperparameters()}
+
+    def __sklearn_clone__(self):
+        # scikit-learn's clone() takes anything with get_params for an estimator
+        # and rebuilds it from get_params(deep=False). An optimizer given to
+        # MLPScratchClassifier is a template, a value: clone copies it as such, so
+        # GridSearchCV can clone estimators and grids that hold instances.
+        return copy.deepcopy(self)
 
     def __repr__(self) -> str:
         args = ", ".join(f"{k}={v!r}" for k, v in self.get_params().items())

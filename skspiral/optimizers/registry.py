@@ -21,6 +21,10 @@ __all__ = [
 ]
 
 _REGISTRY: dict[str, type[Optimizer]] = {}
+# The name each skspiral optimizer got when its module registered it. An alias a
+# user adds later (``register_optimizer("my_adam", Adam)``) is not built in: a
+# fresh process would not know it, so estimators must carry it to workers.
+_BUILTIN: dict[str, type[Optimizer]] = {}
 _BUILTIN_MODULE_PREFIX = "skspiral.optimizers."
 
 
@@ -49,6 +53,9 @@ def register_optimizer(name: str, cls: type[Optimizer] | None = None, *, replace
                 f"an optimizer named {name!r} is already registered ({taken.__name__});"
                 " pass replace=True to override it."
             )
+        first_name = cls not in _REGISTRY.values()
+        if first_name and cls.__module__.startswith(_BUILTIN_MODULE_PREFIX):
+            _BUILTIN.setdefault(name, cls)
         _REGISTRY[name] = cls
         return cls
 
@@ -61,9 +68,12 @@ def available_optimizers() -> list[str]:
 
 
 def is_builtin(name: str) -> bool:
-    """Whether ``name`` is one of skspiral's own optimizers."""
-    cls = _REGISTRY.get(name)
-    return cls is not None and cls.__module__.startswith(_BUILTIN_MODULE_PREFIX)
+    """Whether ``name`` is one of skspiral's own names, bound to skspiral's class.
+
+    False for user names, including user aliases of built-in classes, and for a
+    built-in name the user re-registered with another class.
+    """
+    return name in _BUILTIN and _REGISTRY.get(name) is _BUILTIN[name]
 
 
 def get_optimizer_class(spec) -> type[Optimizer]:
