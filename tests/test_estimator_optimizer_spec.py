@@ -2,9 +2,14 @@
 ``optimizer_``: names, classes, instances, book defaults and ``optimizer_params``."""
 
 import copy
+import warnings
 
 import numpy as np
 import pytest
+from sklearn.base import clone
+from sklearn.datasets import make_classification
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.model_selection import GridSearchCV
 
 from skspiral import MLPScratchClassifier, make_spiral
 from skspiral.optimizers import SGD, Adam, Optimizer
@@ -120,3 +125,41 @@ def test_bad_optimizer_spec_is_rejected_at_fit(optimizer, error, match):
     clf = MLPScratchClassifier(optimizer=optimizer)  # __init__ only stores
     with pytest.raises(error, match=match):
         clf.fit(X, Y)
+
+
+def test_an_optimizer_instance_exposes_its_settings_as_nested_parameters():
+    template = SGD(learning_rate=0.1, momentum=0.5)
+    clf = MLPScratchClassifier(optimizer=template)
+
+    nested = clf.get_params(deep=True)
+    assert nested["optimizer__momentum"] == 0.5
+    assert nested["optimizer__learning_rate"] == 0.1
+
+    # GridSearchCV clones first, so the user's template is never the one changed.
+    searched = clone(clf).set_params(optimizer__momentum=0.9)
+    assert searched.optimizer.momentum == 0.9
+    assert template.momentum == 0.5
+
+
+def test_nested_optimizer_parameters_are_validated_all_or_nothing():
+    template = SGD(learning_rate=0.1, momentum=0.5)
+    with pytest.raises(ValueError, match="momentum"):
+        template.set_params(learning_rate=0.2, momentum=1.5)
+    assert (template.learning_rate, template.momentum) == (0.1, 0.5)
+    with pytest.raises(ValueError, match="rho"):
+        template.set_params(rho=0.9)
+
+
+def test_grid_search_over_nested_optimizer_parameters_uses_them():
+    X, y = make_classification(n_samples=60, n_features=4, random_state=0)
+    base = MLPScratchClassifier(
+        (8,), optimizer=SGD(learning_rate=0.05), max_iter=5, random_state=0
+    )
+    grid = {"optimizer__momentum": [0.0, 0.9]}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        search = GridSearchCV(base, grid, cv=2, refit=True).fit(X, y)
+    assert search.best_estimator_.optimizer_.momentum in (0.0, 0.9)
+    assert base.optimizer.momentum == 0.0
+    scores = search.cv_results_["mean_test_score"]
+    assert scores.shape == (2,) and np.isfinite(scores).all()

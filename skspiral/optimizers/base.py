@@ -129,8 +129,25 @@ class Optimizer:
             if name != "self" and p.kind is p.POSITIONAL_OR_KEYWORD
         }
 
-    def get_params(self) -> dict[str, object]:
+    def get_params(self, deep: bool = True) -> dict[str, object]:
+        """Current hyperparameter values (``deep`` is scikit-learn's; nothing nests)."""
         return {name: getattr(self, name) for name in self.hyperparameters()}
+
+    def set_params(self, **params) -> Optimizer:
+        """Change hyperparameters, validated as in ``__init__``; all or nothing.
+
+        This is what scikit-learn's nested syntax calls, so a grid can search an
+        optimizer instance's settings: ``{"optimizer__momentum": [0.5, 0.9]}``.
+        """
+        unknown = sorted(set(params) - set(self.hyperparameters()))
+        if unknown:
+            raise ValueError(
+                f"{type(self).__name__} does not take hyperparameter(s) {unknown}; "
+                f"it takes {sorted(self.hyperparameters())}."
+            )
+        updated = type(self)(**{**self.get_params(), **params})  # validates
+        vars(self).update(vars(updated))
+        return self
 
     def __sklearn_clone__(self):
         # scikit-learn's clone() takes anything with get_params for an estimator
