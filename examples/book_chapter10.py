@@ -11,7 +11,7 @@ epoch-10000 values beside skspiral's.
 
 import argparse
 
-from skspiral.tools.book import format_table, run_book
+from skspiral.tools.book import report
 
 
 def main(argv=None) -> int:
@@ -19,14 +19,7 @@ def main(argv=None) -> int:
     parser.add_argument("--epochs", type=int, default=10001)
     args = parser.parse_args(argv)
 
-    rows = run_book(epochs=args.epochs)
-    print(format_table(rows))
-    if args.epochs != 10001:
-        print(f"\n(only {args.epochs} epochs: the book's values are for 10001)")
-        return 0
-    failed = [r["optimizer"] for r in rows if not r["ok"]]
-    print(f"\n{len(rows) - len(failed)}/{len(rows)} rows within tolerance of the book")
-    return 1 if failed else 0
+    return report(epochs=args.epochs)  # the table; exit status 1 if a row misses
 
 
 if __name__ == "__main__":

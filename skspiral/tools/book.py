@@ -18,7 +18,7 @@ from ..network import MLP
 from ..optimizers import get_optimizer
 from ..training import Trainer
 
-__all__ = ["BOOK_RUNS", "BookRun", "format_table", "run_book", "run_one"]
+__all__ = ["BOOK_RUNS", "BookRun", "format_table", "report", "run_book", "run_one"]
 
 
 @dataclass(frozen=True)
@@ -157,3 +157,15 @@ def format_table(rows: list[dict]) -> str:
             f"{r['lr']:>12.6g} {ok:>3}"
         )
     return "\n".join(lines)
+
+
+def report(epochs: int = 10001) -> int:
+    """Print the table; return 1 if a full-length run misses the book (a CLI status)."""
+    rows = run_book(epochs=epochs)
+    print(format_table(rows))
+    if epochs != 10001:
+        print(f"\n(only {epochs} epochs: the book's values are for 10001)")
+        return 0
+    failed = [r["optimizer"] for r in rows if not r["ok"]]
+    print(f"\n{len(rows) - len(failed)}/{len(rows)} rows within tolerance of the book")
+    return 1 if failed else 0

@@ -303,16 +303,9 @@ def run_search(args) -> int:
 
 
 def run_book(args) -> int:
-    from .book import format_table, run_book
+    from .book import report
 
-    rows = run_book(epochs=args.epochs)
-    print(format_table(rows))
-    if args.epochs != 10001:
-        print(f"\n(only {args.epochs} epochs: the book's values are for 10001)")
-        return 0
-    failed = [r["optimizer"] for r in rows if not r["ok"]]
-    print(f"\n{len(rows) - len(failed)}/{len(rows)} rows within tolerance of the book")
-    return 1 if failed else 0
+    return report(args.epochs)
 
 
 # ----------------------------------------------------------------------- main
