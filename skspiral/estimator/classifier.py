@@ -233,21 +233,10 @@ class MLPScratchClassifier(PortableStateMixin, ClassifierMixin, BaseEstimator):
         )
         sample_weight = self._check_weights(sample_weight, X, y_idx, len(classes_))
 
-        if continuing:  # train copies, so a failure leaves the fitted model intact
-            network = copy.deepcopy(self.network_)
-            self._check_same_architecture(network, X.shape[1], len(classes_))
-            state = copy.deepcopy(self.optimizer_state_)
-            history = self._history.copy()
-            monitor = copy.deepcopy(self._monitor)
-            monitor.no_improvement_count = 0
-            rng = copy.deepcopy(self._random_state)
-        else:
-            rng = check_random_state(self.random_state)
-            network = self._new_network(X.shape[1], len(classes_), X.dtype, rng)
-            state, history = None, History()
-            monitor = StoppingMonitor(self.tol, self.n_iter_no_change)
-        monitor.tol, monitor.n_iter_no_change = self.tol, self.n_iter_no_change
-
+        sizes = self._layer_sizes(X.shape[1], len(classes_))
+        network, state, history, monitor, rng = (
+            self._continued(sizes) if continuing else self._fresh(sizes, X.dtype)
+        )
         optimizer = _params.build_optimizer(self)
         if state is None or type(optimizer) is not type(self.optimizer_):
             state = optimizer.init_state(network.params, network.layout)
@@ -284,23 +273,38 @@ class MLPScratchClassifier(PortableStateMixin, ClassifierMixin, BaseEstimator):
         self._warn(reason, incremental)
         return self
 
-    def _new_network(self, n_features, n_classes, dtype, rng) -> MLP:
-        output = "logistic" if n_classes == 2 else "softmax"
-        n_out = 1 if n_classes == 2 else n_classes
-        sizes = (n_features, *_params.hidden_sizes(self.hidden_layer_sizes), n_out)
+    def _layer_sizes(self, n_features: int, n_classes: int) -> tuple[int, ...]:
+        n_out = 1 if n_classes == 2 else n_classes  # one logistic unit for 2
+        return (n_features, *_params.hidden_sizes(self.hidden_layer_sizes), n_out)
+
+    def _fresh(self, sizes, dtype):
+        """New weights (drawn first from the RandomState), state, history, monitor."""
+        rng = check_random_state(self.random_state)
+        output = "logistic" if sizes[-1] == 1 else "softmax"
         network = MLP(sizes, self.activation, output, dtype=dtype)
         network.initialize(self.weight_init, rng)
-        return network
+        monitor = StoppingMonitor(self.tol, self.n_iter_no_change)
+        return network, None, History(), monitor, rng
 
-    def _check_same_architecture(self, network, n_features, n_classes):
-        n_out = 1 if n_classes == 2 else n_classes
-        sizes = (n_features, *_params.hidden_sizes(self.hidden_layer_sizes), n_out)
+    def _continued(self, sizes):
+        """Copies of the fitted training state, so a failure leaves it intact."""
+        network = self.network_
         if network.layer_sizes != sizes or network.activation != self.activation:
             raise ValueError(
                 "warm_start/partial_fit need the same hidden_layer_sizes and activation"
                 f" as the fitted model (layers {network.layer_sizes[1:-1]}, activation "
                 f"{network.activation!r}); set warm_start=False to start afresh."
             )
+        monitor = copy.deepcopy(self._monitor)
+        monitor.tol, monitor.n_iter_no_change = self.tol, self.n_iter_no_change
+        monitor.no_improvement_count = 0
+        return (
+            copy.deepcopy(network),
+            copy.deepcopy(self.optimizer_state_),
+            self._history.copy(),
+            monitor,
+            copy.deepcopy(self._random_state),
+        )
 
     def _check_training_data(self, X, y, classes, *, continuing, incremental):
         dtype = self.network_.dtype if continuing else _FLOATS
