@@ -8,6 +8,7 @@ travel by reference; those defined in a function travel by value, as a user's
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 import warnings
@@ -186,3 +187,18 @@ def test_example_runs_its_reduced_grid_on_the_dask_scheduler_it_is_given(
     assert "best parameters: {" in done.stdout
     assert "same scores as n_jobs=1: True" in done.stdout
     assert len(tasks.data) > 0, "the example's fits did not reach the scheduler"
+
+
+def test_backend_benchmark_times_every_backend_with_identical_scores(client, tmp_path):
+    script = ROOT / "benchmarks" / "search_backends.py"
+    address = client.scheduler.address
+    done = run(
+        [str(script), "--quick", "--repeats", "1", "--scheduler", address]
+        + ["--out", str(tmp_path)],
+        tmp_path,
+    )
+    result = json.loads((tmp_path / "search_backends.json").read_text())
+    assert set(result["times"]) == {"n_jobs=1", "loky n_jobs=2", "dask (2 workers)"}
+    assert all(len(runs) == 1 and runs[0] > 0 for runs in result["times"].values())
+    assert result["identical_scores"] is True
+    assert "identical scores: True" in done.stdout
