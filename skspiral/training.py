@@ -29,7 +29,11 @@ class DivergenceError(FloatingPointError):
 
 @dataclass
 class History:
-    """Per-epoch records, one entry per epoch in each list."""
+    """Per-epoch records, one entry per epoch in each list.
+
+    ``loss`` is the (sample-weighted) mean loss; ``accuracy`` the unweighted share of
+    rows classified correctly during the epoch's forward passes.
+    """
 
     loss: list[float] = field(default_factory=list)
     accuracy: list[float] = field(default_factory=list)

@@ -74,8 +74,8 @@ def _adopt(name: str, cls, known: set[str]) -> None:
         return
     if name in known:
         current = registry.get_optimizer_class(name)
-        default = registry.is_builtin(name) or _ADOPTED.get(name) is current
-        if current is cls or not default:
+        overridable = registry.is_builtin(name) or _ADOPTED.get(name) is current
+        if current is cls or not overridable:
             return
     try:
         registry.register_optimizer(name, cls, replace=True)
