@@ -1,10 +1,15 @@
 """Overhead-bound training: the book's spiral, full batch, ms per epoch vs sklearn.
 
-``make_spiral(300, 3)``, one hidden layer of 64 ReLU units, full batch, no
-shuffling, ``tol=0`` and a huge ``n_iter_no_change`` so every fit runs all its
-epochs; adam and SGD with (classical) momentum, both libraries starting from the
-same Glorot-uniform weights. At this size a step is a few dozen tiny NumPy calls,
-so the figure measures per-call overhead, not arithmetic.
+``make_spiral(300, 3)``, one hidden layer of 64 ReLU units, full batch, ``tol=0``
+and a huge ``n_iter_no_change`` so every fit runs all its epochs; adam and SGD with
+(classical) momentum, both libraries starting from the same Glorot-uniform weights.
+At this size a step is a few dozen tiny NumPy calls, so the figure measures
+per-call overhead, not arithmetic.
+
+Each case runs twice, with the same ``shuffle`` on both estimators: ``True``, both
+libraries' default, and ``False``. With a full batch, MLPClassifier still permutes
+and copies the rows every epoch; skspiral skips a shuffle that could only change
+the order of a sum, so its time is the same either way.
 
     python benchmarks/overhead.py [--quick] [--out DIR]
 """
@@ -49,10 +54,10 @@ OPTIMIZERS = {
 GOAL = 3.0
 
 
-def contenders(optimizer: str, epochs: int, X, y) -> dict:
+def contenders(optimizer: str, shuffle: bool, epochs: int, X, y) -> dict:
     ours, theirs = OPTIMIZERS[optimizer]
     common = {"hidden_layer_sizes": (64,), "max_iter": epochs, "random_state": 0}
-    common.update(shuffle=False, tol=0.0, n_iter_no_change=10**9, alpha=0.0)
+    common.update(shuffle=shuffle, tol=0.0, n_iter_no_change=10**9, alpha=0.0)
     skspiral = MLPScratchClassifier(
         **common, **ours, batch_size=None, weight_init="glorot_uniform"
     )
@@ -63,6 +68,37 @@ def contenders(optimizer: str, epochs: int, X, y) -> dict:
     }
 
 
+def measure(optimizer, shuffle, threads, epochs, X, y, args):
+    """One (optimizer, shuffle, threads) case: its JSON record and table row."""
+    with blas_threads(threads):
+        # Three warm-up rounds: the first configuration timed was otherwise ~1.5x
+        # slow (CPU clocks and caches settling).
+        times = alternate(
+            contenders(optimizer, shuffle, epochs, X, y), args.repeats, warmup=3
+        )
+    ms = {name: summary(t, 1e3 / epochs) for name, t in times.items()}
+    speedup = ratio_summary(times["sklearn"], times["skspiral"])
+    result = {
+        "threads": thread_label(threads),
+        "shuffle": shuffle,
+        "optimizer": optimizer,
+        "epochs_per_fit": epochs,
+        "ms_per_epoch": ms,
+        "speedup_vs_sklearn": speedup,
+        "goal": GOAL,
+        "goal_met": speedup["median"] >= GOAL,
+    }
+    row = [
+        thread_label(threads),
+        str(shuffle),
+        optimizer,
+        fmt(ms["skspiral"]),
+        fmt(ms["sklearn"]),
+        fmt(speedup, ".2f") + "x",
+    ]
+    return result, row
+
+
 def main(argv=None) -> int:
     args = parser(__doc__.splitlines()[0]).parse_args(argv)
     quiet_warnings()
@@ -70,39 +106,16 @@ def main(argv=None) -> int:
     X, y = make_spiral(300, 3, random_state=0)
     results, rows = [], []
     for threads in thread_settings(args.threads):
-        for optimizer in OPTIMIZERS:
-            with blas_threads(threads):
-                # Three warm-up rounds: the first configuration timed was
-                # otherwise ~1.5x slow (CPU clocks and caches settling).
-                times = alternate(
-                    contenders(optimizer, epochs, X, y), args.repeats, warmup=3
-                )
-            ms = {name: summary(t, 1e3 / epochs) for name, t in times.items()}
-            speedup = ratio_summary(times["sklearn"], times["skspiral"])
-            results.append(
-                {
-                    "threads": thread_label(threads),
-                    "optimizer": optimizer,
-                    "epochs_per_fit": epochs,
-                    "ms_per_epoch": ms,
-                    "speedup_vs_sklearn": speedup,
-                    "goal": GOAL,
-                    "goal_met": speedup["median"] >= GOAL,
-                }
-            )
-            rows.append(
-                [
-                    thread_label(threads),
-                    optimizer,
-                    fmt(ms["skspiral"]),
-                    fmt(ms["sklearn"]),
-                    fmt(speedup, ".2f") + "x",
-                ]
-            )
+        for shuffle in (True, False):
+            for optimizer in OPTIMIZERS:
+                result, row = measure(optimizer, shuffle, threads, epochs, X, y, args)
+                results.append(result)
+                rows.append(row)
     print(
         table(
             [
                 "threads",
+                "shuffle",
                 "optimizer",
                 "skspiral ms/epoch",
                 "sklearn ms/epoch",

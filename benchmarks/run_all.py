@@ -41,7 +41,8 @@ def readme_table(out: Path) -> str:
     for r in load["overhead"]["results"]:
         ms = r["ms_per_epoch"]
         rows.append(
-            f"| spiral 300x3, (64,), full batch, {r['optimizer']} (ms/epoch) "
+            f"| spiral 300x3, (64,), full batch, {r['optimizer']}, "
+            f"shuffle={r['shuffle']} (ms/epoch) "
             f"| {r['threads']} | {ms['skspiral']['median']:.3f} "
             f"| {ms['sklearn']['median']:.3f} | {_r(r['speedup_vs_sklearn'])} |"
         )
