@@ -30,8 +30,10 @@ def _mean(per_sample: np.ndarray, sample_weight: np.ndarray | None) -> float:
 
 
 def _clip(p: np.ndarray) -> np.ndarray:
-    """``np.clip(p, CLIP, 1 - CLIP)`` as two ufunc calls (np.clip's wrapper costs
-    more than the arithmetic on a batch)."""
+    """The book's clip of ``p_true`` to ``[CLIP, 1 - CLIP]``, used by every loss.
+
+    Two ufunc calls: np.clip's wrapper costs more than the arithmetic on a batch.
+    """
     clipped = np.maximum(p, CLIP)
     return np.minimum(clipped, 1 - CLIP, out=clipped)
 
@@ -69,7 +71,7 @@ class CategoricalCrossEntropy:
 
     @staticmethod
     def forward(p: np.ndarray, y: np.ndarray, sample_weight=None) -> float:
-        p_true = np.clip(p[np.arange(len(y)), y], CLIP, 1 - CLIP)
+        p_true = _clip(p[np.arange(len(y)), y])
         return _mean(-np.log(p_true), sample_weight)
 
     @staticmethod
@@ -115,7 +117,7 @@ class SoftmaxCrossEntropy:
         """
         z = np.ascontiguousarray(z)  # (a no-op for the training buffers)
         n, k = z.shape
-        n_correct = int(np.count_nonzero(z.argmax(axis=1) == y))
+        n_correct = int(np.count_nonzero(SoftmaxCrossEntropy.decide(z) == y))
         z -= _row_reduce(np.maximum, z)[:, None]
         np.exp(z, out=z)
         z /= _row_reduce(np.add, z)[:, None]  # z now holds the probabilities p
@@ -160,7 +162,7 @@ class LogisticCrossEntropy:
         n_correct = int(np.count_nonzero(LogisticCrossEntropy.decide(z) == y))
         # P(true class) = sigmoid(+z) for y == 1, sigmoid(-z) for y == 0.
         p_true = Logistic.forward(np.where(y == 1, logit, -logit))
-        loss = _mean(-np.log(np.clip(p_true, CLIP, 1 - CLIP)), sample_weight)
+        loss = _mean(-np.log(_clip(p_true)), sample_weight)
         Logistic.forward(logit, out=logit)
         logit -= y
         _scale_to_mean(z, sample_weight)
