@@ -94,22 +94,14 @@ class MLP:
 
     # -- inference: allocates fresh arrays, so it is safe from several threads --
     def logits(self, X) -> np.ndarray:
+        """Output-layer values; ``head.proba`` / ``head.decide`` turn them into
+        probabilities / class indices."""
         a = X
         for i, layer in enumerate(self.layers):
             a = layer.forward(a)
             if i < len(self.layers) - 1:
                 self.hidden.forward(a, out=a)
         return a
-
-    def predict_proba(self, X) -> np.ndarray:
-        return self.head.proba(self.logits(X))
-
-    def predict_indices(self, X) -> np.ndarray:
-        """Index of the predicted class of each row of ``X``."""
-        return self.head.decide(self.logits(X))
-
-    def predict_log_proba(self, X) -> np.ndarray:
-        return self.head.log_proba(self.logits(X))
 
     def evaluate(self, X, y: np.ndarray, sample_weight=None) -> tuple[float, float]:
         """Mean loss (no L2 term) and accuracy of the current weights on ``(X, y)``."""
