@@ -288,10 +288,10 @@ COLUMNS = (
 )
 
 
-def write_csv(rows: list[dict], path) -> None:
-    """Write the table, one row per dataset x model, with a header."""
+def write_csv(rows: list[dict], path, fieldnames=COLUMNS) -> None:
+    """Write ``rows`` with a header (by default the compare table's columns)."""
     with open(path, "w", newline="") as f:
-        writer = csv.DictWriter(f, fieldnames=COLUMNS, extrasaction="ignore")
+        writer = csv.DictWriter(f, fieldnames=fieldnames, extrasaction="ignore")
         writer.writeheader()
         writer.writerows(rows)
 

@@ -17,7 +17,6 @@ the duration of the search, including a dask cluster (``pip install
 
 from __future__ import annotations
 
-import csv
 import warnings
 from contextlib import contextmanager
 
@@ -28,6 +27,7 @@ from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
 
 from ..optimizers import get_optimizer_class
+from . import compare
 from .compare import BOOK_SPIRAL, MINI_BATCH, load_dataset, scratch_model
 
 __all__ = [
@@ -138,10 +138,8 @@ def result_rows(search) -> list[dict]:
 
 
 def write_csv(rows: list[dict], path) -> None:
-    with open(path, "w", newline="") as f:
-        writer = csv.DictWriter(f, fieldnames=list(rows[0]))
-        writer.writeheader()
-        writer.writerows(rows)
+    """The search results, one row per candidate, columns as in ``result_rows``."""
+    compare.write_csv(rows, path, fieldnames=list(rows[0]))
 
 
 def format_rows(rows: list[dict], top: int = 5) -> str:
