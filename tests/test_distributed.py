@@ -21,8 +21,7 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import GridSearchCV
 
 from skspiral import MLPScratchClassifier, make_spiral
-from skspiral.estimator import _portable
-from skspiral.optimizers import SGD, Optimizer, registry
+from skspiral.optimizers import SGD, Optimizer, _portable, registry
 
 distributed = pytest.importorskip(
     "distributed",

@@ -32,7 +32,8 @@ def test_warm_start_continues_weights_and_optimizer_state(optimizer):
     clf = _full_batch(max_iter=5, warm_start=True, **params).fit(X, Y)
     clf.set_params(max_iter=3).fit(X, Y)
     _assert_same_weights(clf, one_run)
-    assert (clf.t_, clf.n_iter_) == (8, 8)
+    # t_ and loss_curve_ grow across fits; n_iter_ counts the latest fit's epochs
+    assert (clf.t_, clf.n_iter_, len(clf.loss_curve_)) == (8, 3, 8)
     np.testing.assert_allclose(
         clf.history_["learning_rate"], [0.01 / (1 + 0.05 * t) for t in range(8)]
     )
@@ -70,7 +71,7 @@ def test_partial_fit_trains_one_epoch_per_call_like_fit():
     clf = _full_batch(optimizer="adam", learning_rate=0.01)
     for calls in (1, 2, 3):
         clf.partial_fit(X, Y, classes=[0, 1, 2])
-        assert (clf.n_iter_, clf.t_) == (calls, calls)
+        assert (clf.n_iter_, clf.t_, len(clf.loss_curve_)) == (1, calls, calls)
     _assert_same_weights(clf, _full_batch(learning_rate=0.01, max_iter=3).fit(X, Y))
 
 
@@ -78,7 +79,7 @@ def test_partial_fit_counts_every_mini_batch_step():
     clf = MLPScratchClassifier((4,), batch_size=25, random_state=0)
     clf.partial_fit(X, Y, classes=np.unique(Y))
     clf.partial_fit(X[:50], Y[:50])
-    assert (clf.n_iter_, clf.t_) == (2, 5 + 2)
+    assert (clf.n_iter_, clf.t_, len(clf.loss_curve_)) == (1, 5 + 2, 2)
 
 
 def test_partial_fit_requires_classes_on_the_first_call():
@@ -93,7 +94,7 @@ def test_partial_fit_takes_classes_absent_from_the_first_batch():
     assert clf.classes_.tolist() == [0, 1, 2]
     assert clf.predict_proba(X).shape == (len(Y), 3)
     clf.partial_fit(X[~first], Y[~first])
-    assert clf.n_iter_ == 2
+    assert (clf.n_iter_, len(clf.loss_curve_)) == (1, 2)
 
 
 @pytest.mark.parametrize("classes", [[0, 1], ["a", "b"]])

@@ -77,7 +77,7 @@ def test_optimizer_class_gets_the_flat_hyperparameters():
 def test_optimizer_instance_is_used_with_its_own_settings_and_never_mutated():
     template = SGD(learning_rate=0.05, momentum=0.5)
     snapshot = copy.deepcopy(vars(template))
-    flat_ignored = dict(learning_rate=0.9, momentum=0.1, decay=0.3)
+    flat_ignored = dict(rho=0.3, beta_1=0.2)  # keywords SGD does not take
 
     first = _fit(optimizer=template, **flat_ignored)
     second = _fit(optimizer=template, **flat_ignored)
@@ -100,9 +100,17 @@ def test_optimizer_params_configure_a_custom_optimizer():
         np.testing.assert_allclose(mine, ref, rtol=1e-12, atol=1e-15)
 
 
-def test_optimizer_params_override_flat_hyperparameters():
-    clf = _fit(optimizer="adam", beta_1=0.8, optimizer_params={"beta_1": 0.7})
+def test_optimizer_params_repeating_a_set_flat_keyword_is_an_error_naming_both():
+    with pytest.raises(ValueError, match=r"beta_1.*both.*optimizer_params"):
+        _fit(optimizer="adam", beta_1=0.8, optimizer_params={"beta_1": 0.7})
+    clf = _fit(optimizer="adam", optimizer_params={"beta_1": 0.7})  # one place: fine
     assert clf.optimizer_.beta_1 == 0.7
+
+
+@pytest.mark.parametrize("flat", [{"learning_rate": 0.9}, {"momentum": 0.1}])
+def test_instance_plus_a_flat_keyword_it_also_has_is_an_error_naming_both(flat):
+    with pytest.raises(ValueError, match=rf"{next(iter(flat))}.*both.*instance"):
+        _fit(optimizer=SGD(learning_rate=0.05, momentum=0.5), **flat)
 
 
 @pytest.mark.parametrize(
@@ -116,7 +124,7 @@ def test_unknown_optimizer_params_key_is_an_error_naming_it(optimizer, key):
 @pytest.mark.parametrize(
     "optimizer, error, match",
     [
-        ("nadam", ValueError, "unknown optimizer 'nadam'"),
+        ("nadamx", ValueError, "unknown optimizer 'nadamx'"),
         (object(), TypeError, "optimizer must be"),
         (np.ndarray, TypeError, "optimizer must be"),
     ],

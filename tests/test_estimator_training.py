@@ -52,7 +52,8 @@ def _reference_loss(X, y, coefs, intercepts, alpha=0.0):
 
 
 def _full_batch(**params):
-    base = dict(batch_size=None, shuffle=False, random_state=0)
+    base = dict(batch_size=None, shuffle=False, random_state=0, alpha=0.0)
+    base["weight_init"] = "he_normal"  # the draw _replay_weights repeats
     return MLPScratchClassifier(**{**base, **params})
 
 

@@ -10,6 +10,7 @@ import pickle
 import numpy as np
 import pytest
 
+from skspiral.layout import ParamLayout
 from skspiral.network import (
     MLP,
     CategoricalCrossEntropy,
@@ -17,7 +18,6 @@ from skspiral.network import (
     Identity,
     Logistic,
     LogisticCrossEntropy,
-    ParamLayout,
     ReLU,
     Softmax,
     SoftmaxCrossEntropy,
@@ -311,7 +311,7 @@ def test_mlp_gradient_with_two_hidden_layers_matches_finite_differences(
 ):
     rng = np.random.RandomState(7)
     n_out = 1 if output == "logistic" else n_classes
-    net = MLP([3, 5, 4, n_out], activation=activation, output=output)
+    net = MLP([3, 5, 4, n_out], activation=activation, head=output)
     net.params[:] = 0.8 * rng.standard_normal(net.params.size)
     X = rng.standard_normal((9, 3))
     y = np.arange(9) % n_classes
@@ -325,7 +325,7 @@ def test_mlp_gradient_with_two_hidden_layers_matches_finite_differences(
 
     assert loss == pytest.approx(hand_mlp_loss(net.params, *reference), rel=1e-10)
     assert relative_error(analytic, numeric) < TOL
-    assert n_correct == np.count_nonzero(net.head.decide(net.logits(X)) == y)
+    assert n_correct == np.count_nonzero(net.head.decide(net.forward(X)) == y)
 
 
 def test_mlp_logits_follow_the_layer_formulas():
@@ -335,7 +335,7 @@ def test_mlp_logits_follow_the_layer_formulas():
     X = rng.standard_normal((4, 2))
     P = net.named_params()
     hidden = np.tanh(X @ P["0.W"] + P["0.b"])
-    np.testing.assert_allclose(net.logits(X), hidden @ P["1.W"] + P["1.b"], rtol=1e-12)
+    np.testing.assert_allclose(net.forward(X), hidden @ P["1.W"] + P["1.b"], rtol=1e-12)
 
 
 def test_mlp_evaluate_returns_the_mean_loss_and_accuracy_of_current_weights():

@@ -24,8 +24,7 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import GridSearchCV
 
 from skspiral import MLPScratchClassifier, make_spiral
-from skspiral.estimator import _portable
-from skspiral.optimizers import SGD, Adam, Optimizer, registry
+from skspiral.optimizers import SGD, Adam, Optimizer, _portable, registry
 
 TRAINED = 0.4  # accuracy clearly above chance (1/3: three balanced spiral arms)
 
@@ -247,8 +246,14 @@ def test_a_builtin_name_the_sender_replaced_takes_the_senders_class():
 def test_loky_grid_search_runs_a_name_registered_in_the_test_module():
     registry.register_optimizer("test_module_sgd", TestModuleSGD)
     X, y = make_spiral(150, 3, random_state=0)
-    optimizers = ["test_module_sgd", TestModuleSGD(momentum=0.5), "adam"]
-    grid = {"optimizer": optimizers, "learning_rate": [0.05, 0.5]}
+    rates = [0.05, 0.5]
+    grid = [
+        {"optimizer": ["test_module_sgd", "adam"], "learning_rate": rates},
+        {
+            "optimizer": [TestModuleSGD(momentum=0.5, learning_rate=r) for r in rates],
+            "learning_rate": [None],  # the instance holds its own
+        },
+    ]
     est = small_estimator(hidden_layer_sizes=(16,), max_iter=30)
 
     scores = []

@@ -1,14 +1,15 @@
-"""The network: named parameters, dense layers, activations, losses, the MLP."""
+"""The network: dense layers, activations, losses, task heads, the MLP."""
 
 from .activations import ACTIVATIONS, Identity, Logistic, ReLU, Softmax, Tanh
+from .heads import HEADS, LogisticCrossEntropy, SoftmaxCrossEntropy, SquaredError
 from .initializers import WEIGHT_INITS, initialize
 from .layers import Dense
-from .losses import CategoricalCrossEntropy, LogisticCrossEntropy, SoftmaxCrossEntropy
+from .losses import CategoricalCrossEntropy
 from .mlp import MLP
-from .params import ParamLayout
 
 __all__ = [
     "ACTIVATIONS",
+    "HEADS",
     "WEIGHT_INITS",
     "CategoricalCrossEntropy",
     "Dense",
@@ -16,10 +17,10 @@ __all__ = [
     "Logistic",
     "LogisticCrossEntropy",
     "MLP",
-    "ParamLayout",
     "ReLU",
     "Softmax",
     "SoftmaxCrossEntropy",
+    "SquaredError",
     "Tanh",
     "initialize",
 ]

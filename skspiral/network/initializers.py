@@ -10,7 +10,7 @@ the same network in either precision.
   (``sqrt(2 / ...)`` for a logistic hidden activation), drawn exactly as
   scikit-learn's MLPClassifier does, so both start from the same weights given the
   same seed.
-- ``"auto"``: He for ReLU, Glorot otherwise.
+- ``"auto"``: Glorot-uniform for every activation, MLPClassifier's default.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ WEIGHT_INITS = ("auto", "book", "he_normal", "glorot_uniform")
 def initialize(coefs, intercepts, scheme: str, activation: str, rng) -> None:
     """Fill ``coefs`` and ``intercepts`` (lists of arrays) in place."""
     if scheme == "auto":
-        scheme = "he_normal" if activation == "relu" else "glorot_uniform"
+        scheme = "glorot_uniform"
     if scheme not in WEIGHT_INITS:
         raise ValueError(f"weight_init must be one of {WEIGHT_INITS}, got {scheme!r}.")
     for W, b in zip(coefs, intercepts):

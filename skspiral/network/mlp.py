@@ -1,4 +1,4 @@
-"""A multilayer perceptron: dense layers, one hidden activation, a loss head."""
+"""A multilayer perceptron: dense layers, one hidden activation, a task head."""
 
 from __future__ import annotations
 
@@ -6,22 +6,22 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from ..layout import ParamLayout
 from .activations import ACTIVATIONS
+from .heads import HEADS, SoftmaxCrossEntropy
 from .initializers import initialize
 from .layers import Dense
-from .losses import LogisticCrossEntropy, SoftmaxCrossEntropy
-from .params import ParamLayout
 
 __all__ = ["MLP"]
 
 
 class MLP:
-    """Dense layers ``layer_sizes[0] -> ... -> layer_sizes[-1]`` with a loss head.
+    """Dense layers ``layer_sizes[0] -> ... -> layer_sizes[-1]`` with a task head.
 
     All weights live in one flat vector ``params`` (and their gradients in
     ``grads``); ``named_params()`` gives the per-name views (``"0.W"``, ``"0.b"``,
-    ...). The output head is softmax + categorical cross-entropy, or a single
-    logistic unit + binary cross-entropy when ``output="logistic"``.
+    ...). The head (:mod:`skspiral.network.heads`) owns the output activation, the
+    loss and its fused gradient, and the metric; the network never looks inside.
 
     Parameters
     ----------
@@ -29,7 +29,9 @@ class MLP:
         Inputs, hidden widths, outputs.
     activation : {"relu", "tanh", "logistic", "identity"}
         Hidden activation.
-    output : {"softmax", "logistic"}
+    head : head class or name, default=SoftmaxCrossEntropy
+        A head of :mod:`skspiral.network.heads`, or its ``out_activation`` name
+        (``"softmax"``, ``"logistic"``, ``"identity"``).
     dtype : float32 or float64
     """
 
@@ -37,16 +39,13 @@ class MLP:
         self,
         layer_sizes: Sequence[int],
         activation: str = "relu",
-        output: str = "softmax",
+        head=SoftmaxCrossEntropy,
         dtype=np.float64,
     ):
         self.layer_sizes = tuple(int(s) for s in layer_sizes)
         self.activation = activation
-        self.output = output
         self.hidden = ACTIVATIONS[activation]
-        self.head = {"softmax": SoftmaxCrossEntropy, "logistic": LogisticCrossEntropy}[
-            output
-        ]
+        self.head = HEADS[head] if isinstance(head, str) else head
         self.layout = ParamLayout.for_dense_stack(self.layer_sizes)
         self.params = self.layout.zeros(dtype)
         self.grads = self.layout.zeros(dtype)
@@ -93,9 +92,8 @@ class MLP:
         initialize(self.coefs, self.intercepts, scheme, self.activation, rng)
 
     # -- inference: allocates fresh arrays, so it is safe from several threads --
-    def logits(self, X) -> np.ndarray:
-        """Output-layer values; ``head.proba`` / ``head.decide`` turn them into
-        probabilities / class indices."""
+    def forward(self, X) -> np.ndarray:
+        """Output-layer values before the head's output activation."""
         a = X
         for i, layer in enumerate(self.layers):
             a = layer.forward(a)
@@ -104,12 +102,26 @@ class MLP:
         return a
 
     def evaluate(self, X, y: np.ndarray, sample_weight=None) -> tuple[float, float]:
-        """Mean loss (no L2 term) and accuracy of the current weights on ``(X, y)``."""
-        z = self.logits(X)
-        predicted = self.head.decide(z)
-        accuracy = float(np.average(predicted == y, weights=sample_weight))
-        loss, _, _ = self.head.loss_and_grad(z, y, sample_weight)
-        return loss, accuracy
+        """Mean loss (no L2 term) and the head's metric on ``(X, y)``."""
+        z = self.forward(X)
+        return self.head.loss(z, y, sample_weight), self.head.score(z, y, sample_weight)
+
+    def has_dead_layer(self, X, chunk: int = 4096) -> bool:
+        """Whether some hidden ReLU layer has no unit active on any row of ``X``.
+
+        Then every row gives the same output: the network predicts a constant.
+        Rows are pushed through in chunks, so memory stays small.
+        """
+        if self.activation != "relu" or len(self.layers) < 2:
+            return False
+        alive = [np.zeros(layer.W.shape[1], dtype=bool) for layer in self.layers[:-1]]
+        with np.errstate(over="ignore", invalid="ignore"):
+            for start in range(0, X.shape[0], chunk):
+                a = X[start : start + chunk]
+                for layer, seen in zip(self.layers[:-1], alive):
+                    a = self.hidden.forward(layer.forward(a))
+                    seen |= (a > 0).any(axis=0)
+        return not all(seen.any() for seen in alive)
 
     # -- training: reuses per-batch-size buffers, one network per thread --
     def _workspace(self, n: int) -> list[np.ndarray]:
@@ -124,10 +136,10 @@ class MLP:
     def loss_and_grad(self, X, y: np.ndarray, sample_weight=None, alpha: float = 0.0):
         """Forward and backward pass on one batch; fills ``self.grads``.
 
-        Returns ``(loss, n_correct)``: the (weighted) mean loss including the L2
-        term ``0.5 * alpha * sum(W**2) / sum(w)`` (MLPClassifier's scaling), and the
-        number of correctly classified rows, both from the forward pass before
-        any update.
+        Returns ``(loss, stat)``: the (weighted) mean loss including the L2 term
+        ``0.5 * alpha * sum(W**2) / sum(w)`` (MLPClassifier's scaling), and the
+        head's additive statistic for the epoch metric, both from the forward pass
+        before any update.
         """
         acts, deltas = self._workspace(X.shape[0])
         a = X
@@ -135,7 +147,7 @@ class MLP:
             a = layer.forward(a, out=acts[i])
             if i < len(self.layers) - 1:
                 self.hidden.forward(a, out=a)
-        loss, n_correct, delta = self.head.loss_and_grad(a, y, sample_weight)
+        loss, stat, delta = self.head.loss_and_grad(a, y, sample_weight)
 
         for i in range(len(self.layers) - 1, -1, -1):
             inputs = X if i == 0 else acts[i - 1]
@@ -151,4 +163,4 @@ class MLP:
                 penalty += float(np.vdot(layer.W, layer.W))
                 layer.dW += (alpha / weight_sum) * layer.W
             loss += 0.5 * alpha * penalty / weight_sum
-        return loss, n_correct
+        return loss, stat

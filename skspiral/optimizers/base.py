@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..network.params import ParamLayout
+from ..layout import ParamLayout
 
 __all__ = [
     "Optimizer",
@@ -122,12 +122,19 @@ class Optimizer:
     @classmethod
     def hyperparameters(cls) -> dict[str, object]:
         """The hyperparameters this optimizer accepts, with their defaults."""
-        signature = inspect.signature(cls.__init__)
-        return {
-            name: p.default
-            for name, p in signature.parameters.items()
-            if name != "self" and p.kind is p.POSITIONAL_OR_KEYWORD
-        }
+        params = list(inspect.signature(cls.__init__).parameters.values())[1:]
+        hidden = [p.name for p in params if p.kind in (p.VAR_KEYWORD, p.VAR_POSITIONAL)]
+        if hidden:
+            raise TypeError(
+                f"{cls.__name__}.__init__ takes *{hidden[0]}/**{hidden[0]}: list its "
+                "hyperparameters as named keywords with defaults, so that they can be "
+                "discovered, validated and searched."
+            )
+        named = (
+            inspect.Parameter.POSITIONAL_OR_KEYWORD,
+            inspect.Parameter.KEYWORD_ONLY,
+        )
+        return {p.name: p.default for p in params if p.kind in named}
 
     def get_params(self, deep: bool = True) -> dict[str, object]:
         """Current hyperparameter values (``deep`` is scikit-learn's; nothing nests)."""
@@ -193,4 +200,17 @@ class Optimizer:
         return lr
 
     def _update(self, params, grads, state: OptimizerState, lr: float) -> None:
-        raise NotImplementedError
+        raise NotImplementedError(
+            f"{type(self).__name__} must implement _update(self, params, grads, "
+            "state, lr), the in-place update of the flat parameter vector."
+        )
+
+    # Which weights the network holds: the loop calls train_mode before it steps
+    # and eval_mode before every evaluation and at the end of training. Most
+    # optimizers evaluate the weights they step, so both do nothing; schedule-free
+    # methods take gradients at one point and predict with another.
+    def train_mode(self, params: np.ndarray, state: OptimizerState) -> None:
+        """Put the weights to take gradients at into ``params`` (in place)."""
+
+    def eval_mode(self, params: np.ndarray, state: OptimizerState) -> None:
+        """Put the weights to predict with into ``params`` (in place)."""

@@ -13,7 +13,9 @@ import copy
 from .base import Optimizer
 
 __all__ = [
+    "adopt_carried_optimizers",
     "available_optimizers",
+    "carry_user_optimizers",
     "get_optimizer",
     "get_optimizer_class",
     "is_builtin",
@@ -43,6 +45,10 @@ def register_optimizer(name: str, cls: type[Optimizer] | None = None, *, replace
     """
     if not isinstance(name, str) or not name:
         raise TypeError(f"an optimizer name must be a non-empty string, got {name!r}.")
+    if name != name.strip():
+        raise ValueError(
+            f"an optimizer name must not start or end with whitespace, got {name!r}."
+        )
 
     def decorate(cls):
         if not (isinstance(cls, type) and issubclass(cls, Optimizer)):
@@ -78,6 +84,7 @@ def is_builtin(name: str) -> bool:
 
 def get_optimizer_class(spec) -> type[Optimizer]:
     """The class behind a registered name, a class, or an instance."""
+    spec = getattr(spec, "_skspiral_unavailable", spec)  # a class not loadable here
     if isinstance(spec, str):
         try:
             return _REGISTRY[spec]
@@ -123,3 +130,7 @@ def get_optimizer(spec, **hyperparams) -> Optimizer:
             return copy.deepcopy(spec)
         hyperparams = {**spec.get_params(), **hyperparams}
     return cls(**hyperparams)
+
+
+# How user-registered optimizers travel inside pickles (kept in its own module).
+from ._portable import adopt_carried_optimizers, carry_user_optimizers  # noqa: E402

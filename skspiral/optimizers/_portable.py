@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import pickle
 
-from ..optimizers import registry
+from . import registry
 
 _KEY = "_skspiral_user_optimizers"
 
@@ -84,23 +84,79 @@ def _adopt(name: str, cls, known: set[str]) -> None:
     _ADOPTED[name] = cls
 
 
-class PortableStateMixin:
-    """Adds the user-registered optimizers to ``__getstate__``."""
+class UnavailableOptimizer:
+    """Stands in for a user optimizer whose class cannot be loaded here.
 
-    def __getstate__(self):
-        state = super().__getstate__()
-        user = {
-            name: _ClassByValue(registry.get_optimizer_class(name))
-            for name in registry.available_optimizers()
-            if not registry.is_builtin(name)
-        }
-        if user:
-            state = {**state, _KEY: user}
-        return state
+    A fitted model keeps predicting (prediction never needs the optimizer); a
+    further ``fit`` fails with the registry's "unknown optimizer" message.
+    """
 
-    def __setstate__(self, state):
-        state = dict(state)
-        known = set(registry.available_optimizers())
-        for name, cls in state.pop(_KEY, {}).items():
-            _adopt(name, cls, known)
-        super().__setstate__(state)
+    def __init__(self, label: str):
+        self._skspiral_unavailable = label
+
+    def __repr__(self) -> str:
+        return f"UnavailableOptimizer({self._skspiral_unavailable!r})"
+
+
+def _load_object(payload: bytes | None, label: str):
+    obj = _load_class(payload)
+    return UnavailableOptimizer(label) if obj is None else obj
+
+
+class _ObjectByValue:
+    """Pickles a user optimizer (class or instance) so that loading never fails."""
+
+    def __init__(self, obj, label: str):
+        self.obj, self.label = obj, label
+
+    def __reduce__(self):
+        try:
+            payload = _cloudpickle().dumps(self.obj)
+        except Exception:
+            payload = None
+        return _load_object, (payload, self.label)
+
+
+def _is_user_optimizer(value) -> bool:
+    cls = value if isinstance(value, type) else type(value)
+    if not (isinstance(cls, type) and issubclass(cls, registry.Optimizer)):
+        return False
+    return not cls.__module__.startswith(registry._BUILTIN_MODULE_PREFIX)
+
+
+def carry_user_optimizers(state: dict) -> dict:
+    """An estimator's pickled state, carrying every user-registered optimizer.
+
+    User optimizer classes and instances held in the state (the ``optimizer``
+    parameter, the fitted ``optimizer_``) are wrapped so that unpickling them
+    where their module is missing gives an :class:`UnavailableOptimizer` rather
+    than failing the whole load.
+    """
+    state = {
+        key: _ObjectByValue(value, _label(value))
+        if _is_user_optimizer(value)
+        else value
+        for key, value in state.items()
+    }
+    user = {
+        name: _ClassByValue(registry.get_optimizer_class(name))
+        for name in registry.available_optimizers()
+        if not registry.is_builtin(name)
+    }
+    if user:
+        state[_KEY] = user
+    return state
+
+
+def adopt_carried_optimizers(state: dict) -> dict:
+    """The state without the carried classes, which are registered here first."""
+    state = dict(state)
+    known = set(registry.available_optimizers())
+    for name, cls in state.pop(_KEY, {}).items():
+        _adopt(name, cls, known)
+    return state
+
+
+def _label(value) -> str:
+    cls = value if isinstance(value, type) else type(value)
+    return f"{cls.__module__}.{cls.__qualname__}"

@@ -1,0 +1,401 @@
+"""What MLPScratchClassifier and MLPScratchRegressor share (as scikit-learn's
+``BaseMultilayerPerceptron``): hyperparameters, fit / partial_fit / warm start,
+rollback, the early-stopping split, the callbacks of a fit, the weight views and
+pickling. A subclass adds only its own: target checks and encoding, the head,
+``predict*``, ``score`` and its tags.
+
+A fit runs on a shadow copy of the estimator and is committed in one step at the
+end (``self.__dict__`` replaced at once), so a failure, divergence or Ctrl-C leaves
+the estimator exactly as it was, and a ``predict`` running in another thread sees
+the old model or the new one, never a mix. (Fitting one object from two threads
+at once is not supported.)
+"""
+
+from __future__ import annotations
+
+import copy
+import warnings
+
+import numpy as np
+from sklearn.base import BaseEstimator
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.model_selection import train_test_split
+from sklearn.utils import check_random_state
+from sklearn.utils.validation import (
+    _check_sample_weight,
+    check_is_fitted,
+    validate_data,
+)
+
+from ..network import MLP
+from ..optimizers.registry import adopt_carried_optimizers, carry_user_optimizers
+from ..training import (
+    DivergenceGuard,
+    EarlyStopping,
+    History,
+    LossPlateauStopping,
+    PlateauScheduleDriver,
+    Trainer,
+    VerbosePrinter,
+)
+from . import _hyperparams as hp
+
+__all__ = ["BaseMLPScratch"]
+
+_SPARSE = ("csr", "csc")
+_FLOATS = (np.float64, np.float32)
+
+
+class BaseMLPScratch(BaseEstimator):
+    """Base class of the skspiral estimators; use a subclass."""
+
+    _y_numeric = False  # whether validate_data should require a numeric y
+
+    def __init__(
+        self,
+        hidden_layer_sizes=(100,),
+        activation="relu",
+        *,
+        optimizer="adam",
+        learning_rate=None,
+        decay=None,
+        momentum=None,
+        rho=None,
+        beta_1=None,
+        beta_2=None,
+        epsilon=None,
+        optimizer_params=None,
+        alpha=1e-4,
+        batch_size="auto",
+        max_iter=200,
+        shuffle=True,
+        tol=1e-4,
+        n_iter_no_change=10,
+        early_stopping=False,
+        validation_fraction=0.1,
+        weight_init="auto",
+        random_state=None,
+        verbose=0,
+        warm_start=False,
+    ):
+        self.hidden_layer_sizes = hidden_layer_sizes
+        self.activation = activation
+        self.optimizer = optimizer
+        self.learning_rate = learning_rate
+        self.decay = decay
+        self.momentum = momentum
+        self.rho = rho
+        self.beta_1 = beta_1
+        self.beta_2 = beta_2
+        self.epsilon = epsilon
+        self.optimizer_params = optimizer_params
+        self.alpha = alpha
+        self.batch_size = batch_size
+        self.max_iter = max_iter
+        self.shuffle = shuffle
+        self.tol = tol
+        self.n_iter_no_change = n_iter_no_change
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.weight_init = weight_init
+        self.random_state = random_state
+        self.verbose = verbose
+        self.warm_start = warm_start
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = True
+        return tags
+
+    def set_params(self, **params):
+        """scikit-learn's ``set_params``, with a clear error for nested keys on a
+        value that has no settings of its own (``optimizer__momentum`` when the
+        optimizer is a name or a class)."""
+        for key in params:
+            outer, _, inner = key.partition("__")
+            value = params.get(outer, getattr(self, outer, None))
+            if inner and outer in self.get_params(deep=False):
+                if isinstance(value, type) or not hasattr(value, "set_params"):
+                    raise ValueError(
+                        f"cannot set {key!r}: {outer}={value!r} has no settings of its "
+                        f"own. Pass an instance (e.g. {outer}=SGD(momentum=0.9)) or "
+                        "use the estimator's flat keyword (e.g. momentum=0.9)."
+                    )
+        return super().set_params(**params)
+
+    # ------------------------------------------------------------------ fitting
+    def fit(self, X, y, sample_weight=None):
+        """Train on ``(X, y)`` for up to ``max_iter`` epochs; return ``self``.
+
+        A fit that fails (bad input, divergence, Ctrl-C before the first epoch
+        completes) leaves the estimator exactly as it was.
+        """
+        return self._fit(X, y, sample_weight, incremental=False, classes=None)
+
+    def _fit(self, X, y, sample_weight, *, incremental, classes):
+        shadow = object.__new__(type(self))
+        shadow.__dict__ = dict(self.__dict__)
+        warn = shadow._fit_shadow(X, y, sample_weight, incremental, classes)
+        self.__dict__ = shadow.__dict__  # the commit: one reference swap
+        for message, category in warn:
+            warnings.warn(message, category, stacklevel=3)  # the caller's line
+        return self
+
+    def _fit_shadow(self, X, y, sample_weight, incremental, classes):
+        """Fit ``self`` (a private copy); return the warnings to emit afterwards."""
+        hp.validate(self)
+        if incremental and hp.check_bool("early_stopping", self.early_stopping):
+            raise ValueError("partial_fit does not support early_stopping=True.")
+        warm = hp.check_bool("warm_start", self.warm_start)
+        continuing = hasattr(self, "network_") and (incremental or warm)
+        dtype = self.network_.dtype if continuing else _FLOATS
+        X, y = validate_data(
+            self, X, y, reset=not continuing, accept_sparse=_SPARSE, dtype=dtype,
+            multi_output=True, y_numeric=self._y_numeric,
+        )  # fmt: skip
+        y, n_targets, target_attrs = self._check_targets(
+            y, X.dtype, classes=classes, continuing=continuing, incremental=incremental
+        )
+        sample_weight = self._check_weights(sample_weight, X, y, incremental)
+        head = self._head(n_targets)
+        sizes = (X.shape[1], *hp.hidden_sizes(self.hidden_layer_sizes))
+        sizes += (head.n_outputs(n_targets),)
+        network, state, history, rng = (
+            self._continued(sizes) if continuing else self._fresh(sizes, head, X.dtype)
+        )
+        optimizer = hp.build_optimizer(self)
+        if state is None or type(optimizer) is not type(self.optimizer_):
+            state = optimizer.init_state(network.params, network.layout)
+        train, validation = self._split(X, y, sample_weight, rng)
+        callbacks, stopper = self._callbacks(optimizer, head, history, incremental)
+        trainer = Trainer(
+            network, optimizer, state,
+            batch_size=hp.resolve_batch_size(self.batch_size, train[0].shape[0]),
+            shuffle=hp.check_bool("shuffle", self.shuffle), rng=rng,
+            alpha=float(self.alpha), callbacks=callbacks, tol=float(self.tol),
+        )  # fmt: skip
+        epochs_before = len(history)
+        history, reason = trainer.fit(
+            *train,
+            epochs=1 if incremental else self.max_iter,
+            history=history,
+            validation=validation,
+        )
+        vars(self).update(target_attrs)
+        self.network_, self.optimizer_, self.optimizer_state_ = (
+            network,
+            optimizer,
+            state,
+        )
+        self._history, self._random_state = history, rng
+        self._set_fitted_attributes(len(history) - epochs_before, stopper)
+        return self._warnings(reason, incremental, X)
+
+    def _callbacks(self, optimizer, head, history, incremental):
+        """The fit's callbacks, and the one whose best record is reported."""
+        tol, patience = float(self.tol), self.n_iter_no_change
+        callbacks = [DivergenceGuard()]
+        if hp.check_bool("early_stopping", self.early_stopping):
+            stopper = EarlyStopping(head.metric_name, tol, patience)
+        else:
+            stopper = LossPlateauStopping(tol, patience)
+            if len(history):
+                stopper.best_loss = min(history["loss"])
+        schedule = getattr(optimizer, "learning_rate", None)
+        if hasattr(schedule, "observe"):  # reduce-on-plateau replaces the stop rule
+            callbacks.append(PlateauScheduleDriver(schedule))
+            if isinstance(stopper, EarlyStopping):
+                callbacks.append(stopper)
+        elif not incremental:
+            callbacks.append(stopper)
+        if self.verbose:
+            every = 1 if self.verbose >= 2 else max(1, self.max_iter // 10)
+            last = len(history) + (0 if incremental else self.max_iter - 1)
+            callbacks.append(VerbosePrinter(every, last, head.metric_name))
+        return callbacks + self._extra_callbacks(), stopper
+
+    def _extra_callbacks(self) -> list:
+        """Callbacks added by mixins (scikit-learn's callback API)."""
+        return []
+
+    def _fresh(self, sizes, head, dtype):
+        """New weights (drawn first from the RandomState), no state, empty history."""
+        rng = check_random_state(self.random_state)
+        network = MLP(sizes, self.activation, head, dtype=dtype)
+        network.initialize(self.weight_init, rng)
+        return network, None, History(), rng
+
+    def _continued(self, sizes):
+        """Copies of the fitted training state, so a failure leaves it intact."""
+        network = self.network_
+        if network.layer_sizes != sizes or network.activation != self.activation:
+            raise ValueError(
+                "warm_start/partial_fit need the same hidden_layer_sizes and activation"
+                f" as the fitted model (layers {network.layer_sizes[1:-1]}, activation "
+                f"{network.activation!r}); set warm_start=False to start afresh."
+            )
+        return (
+            copy.deepcopy(network),
+            copy.deepcopy(self.optimizer_state_),
+            self._history.copy(),
+            copy.deepcopy(self._random_state),
+        )
+
+    def _check_weights(self, sample_weight, X, y, incremental):
+        if sample_weight is None:
+            return None
+        return _check_sample_weight(
+            sample_weight, X, dtype=X.dtype, ensure_non_negative=True
+        )
+
+    def _split(self, X, y, sample_weight, rng):
+        """Training arrays and, with early stopping, the held-out validation set."""
+        if not hp.check_bool("early_stopping", self.early_stopping):
+            return (X, y, sample_weight), None
+        arrays = [X, y] + ([] if sample_weight is None else [sample_weight])
+        too_small = (
+            f"The validation set is too small (validation_fraction="
+            f"{self.validation_fraction!r} of {X.shape[0]} samples): increase "
+            "validation_fraction or the number of samples."
+        )
+        try:
+            parts = train_test_split(
+                *arrays,
+                test_size=float(self.validation_fraction),
+                random_state=rng,
+                stratify=self._stratify(y),
+            )
+        except ValueError as error:
+            raise ValueError(f"{too_small} ({error})") from error
+        train, val = parts[0::2], parts[1::2]
+        if val[0].shape[0] < 2:
+            raise ValueError(too_small)
+        if sample_weight is None:
+            return (*train, None), (*val, None)
+        for side, part in (("training", train), ("validation", val)):
+            if not part[2].sum() > 0:
+                raise ValueError(
+                    f"The early-stopping split leaves zero total sample_weight on the "
+                    f"{side} side: give more rows non-zero weight or change "
+                    "validation_fraction / random_state."
+                )
+        return tuple(train), tuple(val)
+
+    def _set_fitted_attributes(self, n_new_epochs: int, stopper):
+        h = self._history
+        metric = self.network_.head.metric_name
+        self.n_iter_ = n_new_epochs
+        self.t_ = self.optimizer_state_.t
+        self.loss_ = h["loss"][-1]
+        self.loss_curve_ = list(h["loss"])
+        self.history_ = h.as_dict()
+        if hp.check_bool("early_stopping", self.early_stopping):
+            self.best_loss_ = None
+            self.validation_scores_ = list(h[f"val_{metric}"])
+            self.best_validation_score_ = stopper.best_score
+        else:
+            self.best_loss_ = min(h["loss"])
+            self.validation_scores_ = self.best_validation_score_ = None
+        self.out_activation_ = self.network_.head.out_activation
+        self.n_layers_ = len(self.network_.layer_sizes)
+        self.n_outputs_ = self.network_.layer_sizes[-1]
+
+    def _warnings(self, reason: str, incremental: bool, X) -> list:
+        out = []
+        if reason == "interrupted":
+            out.append(
+                (
+                    "Training interrupted by the user; keeping the weights of the last"
+                    f" completed epoch ({len(self._history)} epochs in all).",
+                    UserWarning,
+                )
+            )
+        elif reason == "max_iter" and not incremental:
+            out.append(
+                (
+                    f"Maximum iterations ({self.max_iter}) reached and the "
+                    "optimization hasn't converged yet.",
+                    ConvergenceWarning,
+                )
+            )
+        if not incremental and self.network_.has_dead_layer(X):
+            out.append(
+                (
+                    "Every hidden ReLU unit of a layer is inactive on every training row"
+                    ", so the model predicts a constant. Scale the features (e.g. "
+                    "StandardScaler) or use a smaller learning_rate.",
+                    ConvergenceWarning,
+                )
+            )
+        return out
+
+    # --------------------------------------------------------------- prediction
+    def _view(self):
+        """A frozen view of the fitted model: fits replace ``__dict__``, never edit
+        it, so this stays one consistent model however long a prediction takes."""
+        view = object.__new__(type(self))
+        view.__dict__ = self.__dict__
+        return view
+
+    def _forward(self, X):
+        """``(network outputs for X, the model view)``; raise rather than return NaN.
+
+        Finite weights can still overflow (an epoch that made them huge but was
+        never evaluated after its last update, or huge inputs): a clear error
+        beats NaN outputs or an arbitrary argmax.
+        """
+        model = self._view()
+        check_is_fitted(model)
+        X = validate_data(
+            model, X, reset=False, accept_sparse=_SPARSE, dtype=model.network_.dtype
+        )
+        with np.errstate(over="ignore", invalid="ignore"):
+            z = model.network_.forward(X)
+        if not np.isfinite(z).all():
+            bad_rows = int(np.count_nonzero(~np.isfinite(z).all(axis=1)))
+            largest_x = abs(X).max() if X.shape[0] else 0.0
+            raise FloatingPointError(
+                f"The network's outputs overflowed on {bad_rows} of {z.shape[0]} "
+                f"rows (largest |weight| {np.abs(model.network_.params).max():.3g}, "
+                f"largest |x| {largest_x:.3g}). Training probably diverged: "
+                "refit with a smaller learning_rate, or scale the features."
+            )
+        return z, model
+
+    # ----------------------------------------------- MLPClassifier-style views
+    @property
+    def coefs_(self) -> list[np.ndarray]:
+        check_is_fitted(self, "network_")
+        return self.network_.coefs
+
+    @coefs_.setter
+    def coefs_(self, values):
+        check_is_fitted(self, "network_")
+        _assign_into(self.network_.coefs, values, "coefs_")
+
+    @property
+    def intercepts_(self) -> list[np.ndarray]:
+        check_is_fitted(self, "network_")
+        return self.network_.intercepts
+
+    @intercepts_.setter
+    def intercepts_(self, values):
+        check_is_fitted(self, "network_")
+        _assign_into(self.network_.intercepts, values, "intercepts_")
+
+    # --------------------------------------------------------------- pickling
+    def __getstate__(self):
+        return carry_user_optimizers(super().__getstate__())
+
+    def __setstate__(self, state):
+        super().__setstate__(adopt_carried_optimizers(state))
+
+
+def _assign_into(targets: list[np.ndarray], values, name: str) -> None:
+    """Copy ``values`` into the network's arrays after checking every shape."""
+    values = [np.asarray(v) for v in values]
+    shapes = [t.shape for t in targets]
+    if [v.shape for v in values] != shapes:
+        raise ValueError(f"{name} must have shapes {shapes}.")
+    for target, value in zip(targets, values):
+        target[...] = value

@@ -1,0 +1,251 @@
+"""The training loop: ``Trainer.fit -> train_epoch -> train_step``, plus callbacks.
+
+Plain NumPy: it trains an :class:`~skspiral.network.MLP` with an optimizer and
+knows nothing of scikit-learn, of classes or of accuracy (the network's head
+computes the metric). Everything besides training (stopping, printing, restoring
+the best weights, the divergence check) is a callback in
+:mod:`skspiral.training.callbacks`.
+
+For full batch, epoch ``k``'s recorded loss and metric are those of its forward
+pass, before its update, as the book prints them; its recorded learning rate is
+the one its (first) update used.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..network import MLP
+from ..optimizers import Optimizer, OptimizerState
+from .callbacks import Callback
+from .history import History
+
+__all__ = ["Trainer"]
+
+
+class Trainer:
+    """Trains ``network`` in place with ``optimizer``, whose state is ``state``.
+
+    Parameters
+    ----------
+    network : MLP
+    optimizer : Optimizer
+    state : OptimizerState
+        From ``optimizer.init_state(network.params, network.layout)``, or a
+        previous run's to continue it.
+    batch_size : int or None
+        Rows per step; None for full batch.
+    shuffle : bool
+        Reshuffle the rows every epoch with ``rng``.
+    rng : numpy.random.RandomState, optional
+    alpha : float
+        L2 penalty on the weights.
+    callbacks : sequence of Callback
+    tol : float
+        Tolerance handed to optimizers that drive their own iterations
+        (``needs_closure``, such as L-BFGS).
+    """
+
+    def __init__(
+        self,
+        network: MLP,
+        optimizer: Optimizer,
+        state: OptimizerState,
+        *,
+        batch_size: int | None = None,
+        shuffle: bool = False,
+        rng: np.random.RandomState | None = None,
+        alpha: float = 0.0,
+        callbacks=(),
+        tol: float = 1e-4,
+    ):
+        self.network, self.optimizer, self.state = network, optimizer, state
+        self.batch_size, self.shuffle, self.rng = batch_size, shuffle, rng
+        self.alpha, self.tol = alpha, tol
+        self.callbacks = list(callbacks)
+        self._batch_buffers: dict[int, np.ndarray] = {}
+
+    def train_step(self, X, y, sample_weight=None) -> tuple[float, object, float]:
+        """One forward/backward pass and update; ``(loss, head statistic, lr)``."""
+        net = self.network
+        loss, stat = net.loss_and_grad(X, y, sample_weight, self.alpha)
+        lr = self.optimizer.step(net.params, net.grads, self.state)
+        return loss, stat, lr
+
+    def train_epoch(self, X, y, sample_weight=None) -> tuple[float, float, float]:
+        """One pass over the data; ``(mean loss, metric, first learning rate)``."""
+        n = X.shape[0]
+        batch = n if self.batch_size is None else min(self.batch_size, n)
+        order = self.rng.permutation(n) if self.shuffle and batch < n else None
+        on_batch = self._batch_callbacks
+        total_loss, total_stat, first_lr = 0.0, 0, None
+        for start in range(0, n, batch):
+            rows = slice(start, min(start + batch, n))
+            Xb, yb, wb = self._take(X, y, sample_weight, rows, order)
+            loss, stat, lr = self.train_step(Xb, yb, wb)
+            weight = Xb.shape[0] if wb is None else float(wb.sum())
+            total_loss += loss * weight
+            total_stat += stat
+            first_lr = lr if first_lr is None else first_lr
+            for callback in on_batch:
+                callback.on_batch_end(self, loss)
+        total_weight = n if sample_weight is None else float(sample_weight.sum())
+        metric = self.network.head.epoch_metric(total_stat, y)
+        return total_loss / total_weight, metric, first_lr
+
+    def _take(self, X, y, sample_weight, rows: slice, order):
+        """Batch ``rows`` (of the shuffled ``order``), copied into a reused buffer."""
+        if order is None:
+            w = None if sample_weight is None else sample_weight[rows]
+            return X[rows], y[rows], w
+        idx = order[rows]
+        w = None if sample_weight is None else sample_weight[idx]
+        if not isinstance(X, np.ndarray):  # sparse
+            return X[idx], y[idx], w
+        buf = self._batch_buffers.get(len(idx))
+        if buf is None:  # one buffer per batch size, reused every step on purpose
+            buf = self._batch_buffers[len(idx)] = np.empty(
+                (len(idx), X.shape[1]), dtype=X.dtype
+            )
+        return np.take(X, idx, axis=0, out=buf), y[idx], w
+
+    def fit(
+        self,
+        X,
+        y: np.ndarray,
+        sample_weight=None,
+        *,
+        epochs: int,
+        history: History | None = None,
+        validation: tuple | None = None,
+    ) -> tuple[History, str]:
+        """Train for up to ``epochs`` epochs (closure optimizers: iterations).
+
+        Returns the history and why training ended: ``"max_iter"``, the
+        ``stop_reason`` of the callback that stopped it (``"converged"``), or
+        ``"interrupted"`` (Ctrl-C after at least one completed epoch: the weights
+        and optimizer state of the last completed epoch are kept). Ctrl-C before
+        any epoch completes re-raises ``KeyboardInterrupt``.
+        """
+        self.history = History() if history is None else history
+        self.data, self.validation = (X, y, sample_weight), validation
+        self._batch_callbacks = [
+            cb
+            for cb in self.callbacks
+            if type(cb).on_batch_end is not Callback.on_batch_end
+        ]
+        self.optimizer.train_mode(self.network.params, self.state)
+        for callback in self.callbacks:
+            callback.on_train_begin(self)
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            if getattr(self.optimizer, "needs_closure", False):
+                reason = self._run_closure(epochs)
+            else:
+                reason = self._run_epochs(epochs)
+        self.optimizer.eval_mode(self.network.params, self.state)
+        for callback in self.callbacks:
+            callback.on_train_end(self, reason)
+        return self.history, reason
+
+    def _run_epochs(self, epochs: int) -> str:
+        checkpoint = _Checkpoint(self.network.params, self.state)
+        try:
+            for _ in range(epochs):
+                epoch = len(self.history)
+                for callback in self.callbacks:
+                    callback.on_epoch_begin(self, epoch)
+                loss, metric, lr = self.train_epoch(*self.data)
+                logs = {"loss": loss, self.network.head.metric_name: metric}
+                logs["learning_rate"] = lr
+                stop = self._end_epoch(epoch, logs)
+                checkpoint.save()
+                if stop is not None:
+                    return stop
+        except KeyboardInterrupt:
+            if not checkpoint.saved:
+                raise
+            checkpoint.restore()
+            return "interrupted"
+        return "max_iter"
+
+    def _end_epoch(self, epoch: int, logs: dict) -> str | None:
+        """Validation records, history, callbacks; the stop reason, if any."""
+        params, state = self.network.params, self.state
+        self.optimizer.eval_mode(params, state)
+        try:
+            if self.validation is not None:
+                val_loss, val_metric = self.network.evaluate(*self.validation)
+                logs["val_loss"] = val_loss
+                logs["val_" + self.network.head.metric_name] = val_metric
+            self.history.append(logs)
+            stop = None
+            for callback in self.callbacks:
+                if callback.on_epoch_end(self, epoch, logs) and stop is None:
+                    stop = callback.stop_reason
+        finally:
+            self.optimizer.train_mode(params, state)
+        return stop
+
+    def _run_closure(self, max_iter: int) -> str:
+        """Hand the whole objective to an optimizer that drives its own iterations."""
+        net, (X, y, sample_weight) = self.network, self.data
+        outcome = {"stop": None, "epochs": 0}
+
+        def objective(flat: np.ndarray):
+            net.params[...] = flat
+            loss, _ = net.loss_and_grad(X, y, sample_weight, self.alpha)
+            return loss, net.grads.copy()
+
+        def on_iteration(loss: float) -> bool:
+            epoch = len(self.history)
+            metric = net.head.score(net.forward(X), y)
+            logs = {"loss": loss, net.head.metric_name: metric, "learning_rate": 0.0}
+            outcome["epochs"] += 1
+            outcome["stop"] = self._end_epoch(epoch, logs)
+            return outcome["stop"] is not None
+
+        before = net.params.copy()
+        try:
+            reason = self.optimizer.minimize(
+                objective,
+                net.params,
+                self.state,
+                max_iter=max_iter,
+                tol=self.tol,
+                callback=on_iteration,
+            )
+        except KeyboardInterrupt:
+            if not outcome["epochs"]:
+                net.params[...] = before
+                raise
+            return "interrupted"
+        return outcome["stop"] or reason
+
+
+class _Checkpoint:
+    """The weights and optimizer state at the end of the last completed epoch.
+
+    Copied into buffers made once, so saving costs a few memory copies per epoch;
+    restoring after Ctrl-C leaves no half-done epoch (or half-done step) behind.
+    """
+
+    def __init__(self, params: np.ndarray, state: OptimizerState):
+        self.params, self.state, self.saved = params, state, False
+        self._params = np.empty_like(params)
+        self._slots: dict[str, np.ndarray] = {}
+        self._t = state.t
+
+    def save(self) -> None:
+        np.copyto(self._params, self.params)
+        for name, slot in self.state.slots.items():
+            buf = self._slots.get(name)
+            if buf is None or buf.shape != slot.shape:
+                buf = self._slots[name] = np.empty_like(slot)
+            np.copyto(buf, slot)
+        self._t, self.saved = self.state.t, True
+
+    def restore(self) -> None:
+        np.copyto(self.params, self._params)
+        for name, buf in self._slots.items():
+            np.copyto(self.state.slots[name], buf)
+        self.state.t = self._t
