@@ -321,8 +321,8 @@ class BaseMLPScratch(BaseEstimator):
         if not incremental and self.network_.has_dead_layer(X):
             out.append(
                 (
-                    "Every hidden ReLU unit of a layer is inactive on every training row"
-                    ", so the model predicts a constant. Scale the features (e.g. "
+                    "Every hidden ReLU unit of a layer is inactive on every training "
+                    "row, so the model predicts a constant. Scale the features (e.g. "
                     "StandardScaler) or use a smaller learning_rate.",
                     ConvergenceWarning,
                 )

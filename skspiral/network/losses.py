@@ -6,8 +6,9 @@ figures are comparable with the book's. Probabilities come from shifted
 exponentials, so logits of +-1e4 give finite losses.
 
 The gradients are the fused, exact ones, ``(p - onehot) * w / sum(w)``: no clipping,
-no Jacobian (see :mod:`skspiral.network.heads`). :class:`CategoricalCrossEntropy` keeps the book's separate backward
-(w.r.t. probabilities) for the chapter-9 comparison with the fused path.
+no Jacobian (see :mod:`skspiral.network.heads`). :class:`CategoricalCrossEntropy`
+keeps the book's separate backward (w.r.t. probabilities) for the chapter-9
+comparison with the fused path.
 """
 
 from __future__ import annotations
