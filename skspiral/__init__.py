@@ -2,9 +2,11 @@
 
 A from-scratch NumPy multilayer perceptron after "Neural Networks from Scratch in
 Python" (chapters 1-10), wrapped as the scikit-learn classifier
-:class:`MLPScratchClassifier`, with the book's optimizers in a pluggable registry.
+:class:`MLPScratchClassifier`, with the book's optimizers in a pluggable registry
+and learning-rate schedules in :mod:`skspiral.schedules`.
 """
 
+from . import schedules
 from .datasets import make_spiral
 from .estimator import MLPScratchClassifier
 from .optimizers import available_optimizers, get_optimizer, register_optimizer
@@ -18,4 +20,5 @@ __all__ = [
     "get_optimizer",
     "make_spiral",
     "register_optimizer",
+    "schedules",
 ]

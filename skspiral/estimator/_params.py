@@ -17,6 +17,7 @@ from ..optimizers import (
     get_optimizer,
     get_optimizer_class,
 )
+from ..schedules import Schedule
 
 # The optimizer hyperparameters the estimator exposes as flat keywords. Each goes
 # to whichever optimizer takes it and is ignored by the others.
@@ -74,7 +75,7 @@ def validate(est) -> None:
     _check_choice("activation", est.activation, ACTIVATIONS)
     _check_choice("weight_init", est.weight_init, WEIGHT_INITS)
     get_optimizer_class(est.optimizer)  # unknown name / wrong type
-    if est.learning_rate is not None:
+    if est.learning_rate is not None and not isinstance(est.learning_rate, Schedule):
         check_positive("learning_rate", est.learning_rate)
     check_non_negative("decay", est.decay)
     for name in ("momentum", "rho", "beta_1", "beta_2"):
