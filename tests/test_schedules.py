@@ -30,6 +30,8 @@ from skspiral.schedules import (
     ReduceOnPlateau,
     Schedule,
     StepDecay,
+    available_schedules,
+    get_schedule,
 )
 
 STEPS = (0, 1, 2, 7, 99, 100, 101, 1234, 10**6)
@@ -404,3 +406,19 @@ def test_grid_search_over_schedule_instances_and_their_settings(spiral):
 def test_base_schedule_cannot_be_called():
     with pytest.raises(NotImplementedError):
         Schedule()(0)
+
+
+def test_get_schedule_by_name_class_or_instance():
+    assert available_schedules() == sorted(available_schedules())
+    assert len(available_schedules()) == 8
+    by_name = get_schedule("cosine", learning_rate=0.01, decay_steps=500)
+    assert by_name == CosineDecay(0.01, decay_steps=500)
+    assert get_schedule(CosineDecay, learning_rate=0.01, decay_steps=500) == by_name
+    copied = get_schedule(by_name, warmup_steps=5)
+    assert copied.warmup_steps == 5 and by_name.warmup_steps == 0
+    with pytest.raises(ValueError, match="unknown schedule 'cosin'.*'cosine'"):
+        get_schedule("cosin")
+    with pytest.raises(TypeError, match=r"\['warmup'\]"):
+        get_schedule(by_name, warmup=5)
+    with pytest.raises(ValueError, match="warmup_steps"):
+        get_schedule("cosine", warmup_steps=-1)

@@ -8,12 +8,14 @@ Give one as an optimizer's (or :class:`~skspiral.MLPScratchClassifier`'s)
 ``t`` counts the optimizer steps already taken (0-based), across epochs and warm
 starts. An optimizer's ``decay`` keyword is shorthand for :class:`InverseTimeDecay`.
 To write your own, subclass :class:`Schedule` (``examples/custom_schedule.py``).
+By name (for the command line): :func:`get_schedule`, :func:`available_schedules`.
 """
 
 from .base import Schedule
 from .cosine import CosineDecay, OneCycle
 from .decay import Constant, ExponentialDecay, InverseTimeDecay, InvScaling, StepDecay
 from .plateau import ReduceOnPlateau
+from .registry import available_schedules, get_schedule
 
 __all__ = [
     "Constant",
@@ -25,4 +27,6 @@ __all__ = [
     "ReduceOnPlateau",
     "Schedule",
     "StepDecay",
+    "available_schedules",
+    "get_schedule",
 ]
