@@ -104,7 +104,9 @@ class OneCycle(Schedule):
     PyTorch: ``OneCycleLR(opt, max_lr=learning_rate, total_steps, pct_start,
     anneal_strategy="cos", div_factor, final_div_factor, three_phase=False)``, same
     float operations; its momentum cycling is not part of a schedule. optax:
-    ``cosine_onecycle_schedule`` (its phase boundaries differ by one step).
+    ``cosine_onecycle_schedule(total_steps, learning_rate, pct_start, div_factor,
+    final_div_factor)``, whose peak comes one step later, at step
+    ``int(pct_start * total_steps)``.
 
     Parameters
     ----------
