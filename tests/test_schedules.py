@@ -422,3 +422,11 @@ def test_get_schedule_by_name_class_or_instance():
         get_schedule(by_name, warmup=5)
     with pytest.raises(ValueError, match="warmup_steps"):
         get_schedule("cosine", warmup_steps=-1)
+
+
+def test_estimator_decay_shorthand_and_inverse_time_decay_train_identically(spiral):
+    shorthand = _classifier(0.05, decay=1e-3).fit(*spiral)
+    scheduled = _classifier(InverseTimeDecay(0.05, 1e-3), decay=0.0).fit(*spiral)
+    assert shorthand.history_ == scheduled.history_
+    for w_a, w_b in zip(shorthand.coefs_, scheduled.coefs_):
+        assert w_a.tobytes() == w_b.tobytes()
