@@ -3,9 +3,11 @@
 A from-scratch NumPy multilayer perceptron after "Neural Networks from Scratch in
 Python" (chapters 1-10), wrapped as the scikit-learn estimators
 :class:`MLPScratchClassifier` and :class:`MLPScratchRegressor`, with the book's
-optimizers (and many more) in a pluggable registry.
+optimizers (and many more) in a pluggable registry and learning-rate schedules in
+:mod:`skspiral.schedules`.
 """
 
+from . import schedules
 from .datasets import make_spiral
 from .estimator import MLPScratchClassifier, MLPScratchRegressor
 from .optimizers import available_optimizers, get_optimizer, register_optimizer
@@ -22,4 +24,5 @@ __all__ = [
     "get_optimizer",
     "make_spiral",
     "register_optimizer",
+    "schedules",
 ]

@@ -31,6 +31,12 @@ CASES = {
         r"registered optimizers: \[.*'nesterov'.*\][\s\S]*"
         r"fitted optimizer: Nesterov\(learning_rate=",
     ),
+    "custom_schedule.py": (
+        ["--epochs", "40"],
+        r"fitted with CosineWarmRestarts\(learning_rate=0\.05, period=10, "
+        r"floor=0\.0001\)\nlearning rate at each restart: (0\.0500, ){3}0\.0500; "
+        r"before it: (0\.0013, ){3}0\.0013\n[\s\S]*test accuracy  0\.\d{3}",
+    ),
     "decision_boundaries.py": (
         ["--epochs", "10", "--out", "boundaries.png"],
         r"adam +train accuracy 0\.\d{3}  test accuracy 0\.\d{3}",

@@ -166,6 +166,8 @@ class BaseMLPScratch(BaseEstimator):
         optimizer = hp.build_optimizer(self)
         if state is None or type(optimizer) is not type(self.optimizer_):
             state = optimizer.init_state(network.params, network.layout)
+        elif incremental:
+            _carry_schedule_state(self.optimizer_, optimizer)
         train, validation = self._split(X, y, sample_weight, rng)
         callbacks, stopper = self._callbacks(optimizer, head, history, incremental)
         trainer = Trainer(
@@ -203,8 +205,11 @@ class BaseMLPScratch(BaseEstimator):
                 stopper.best_loss = min(history["loss"])
         schedule = getattr(optimizer, "learning_rate", None)
         if hasattr(schedule, "observe"):  # reduce-on-plateau replaces the stop rule
-            callbacks.append(PlateauScheduleDriver(schedule))
-            if isinstance(stopper, EarlyStopping):
+            early = isinstance(stopper, EarlyStopping)
+            key = f"val_{head.metric_name}" if early else "loss"
+            callbacks.append(PlateauScheduleDriver(schedule, key, negate=early))
+            if early:  # still records the best epoch and restores it; never stops
+                stopper.n_iter_no_change = np.inf
                 callbacks.append(stopper)
         elif not incremental:
             callbacks.append(stopper)
@@ -389,6 +394,14 @@ class BaseMLPScratch(BaseEstimator):
 
     def __setstate__(self, state):
         super().__setstate__(adopt_carried_optimizers(state))
+
+
+def _carry_schedule_state(previous, optimizer) -> None:
+    """``partial_fit`` continues a stateful schedule (a rate lowered on a plateau)
+    where the previous call left it, as MLPClassifier keeps its optimizer."""
+    schedule = getattr(optimizer, "learning_rate", None)
+    if hasattr(schedule, "observe") and schedule == previous.learning_rate:
+        optimizer.learning_rate = copy.deepcopy(previous.learning_rate)
 
 
 def _assign_into(targets: list[np.ndarray], values, name: str) -> None:

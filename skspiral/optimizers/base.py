@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..layout import ParamLayout
+from ..schedules.base import Schedule, inverse_time_decay
 
 __all__ = [
     "Optimizer",
@@ -103,10 +104,12 @@ class OptimizerState:
 
 
 class Optimizer:
-    """Base class: learning rate with the book's 1/t decay.
+    """Base class: a learning rate, a number or a schedule, and the book's 1/t decay.
 
     ``lr_t = learning_rate / (1 + decay * t)`` with ``t`` the number of steps
-    already taken (so the first step uses ``learning_rate``).
+    already taken (so the first step uses ``learning_rate``). ``learning_rate`` may
+    instead be a :class:`~skspiral.schedules.Schedule`, asked for ``lr_t``; ``decay``
+    must then be 0 (it is shorthand for ``InverseTimeDecay(learning_rate, decay)``).
 
     Subclasses take their hyperparameters as ``__init__`` keywords, store them
     under the same names, list their state in ``slot_names`` and implement
@@ -115,9 +118,27 @@ class Optimizer:
 
     slot_names: tuple[str, ...] = ()
 
-    def __init__(self, learning_rate: float = 1.0, decay: float = 0.0):
-        self.learning_rate = check_positive("learning_rate", learning_rate)
+    def __init__(self, learning_rate: float | Schedule = 1.0, decay: float = 0.0):
         self.decay = check_non_negative("decay", decay)
+        if isinstance(learning_rate, Schedule):
+            if self.decay:
+                raise ValueError(
+                    f"learning_rate is a schedule ({learning_rate!r}) and decay="
+                    f"{decay!r} is not 0: decay is shorthand for InverseTimeDecay, "
+                    "so give one or the other."
+                )
+            # Our own copy: a stateful schedule (ReduceOnPlateau) never changes
+            # the instance the caller passed, e.g. an estimator's parameter.
+            self.learning_rate = copy.deepcopy(learning_rate)
+        elif isinstance(learning_rate, numbers.Real) and not isinstance(
+            learning_rate, bool
+        ):
+            self.learning_rate = check_positive("learning_rate", learning_rate)
+        else:
+            raise TypeError(
+                "learning_rate must be a positive number or a "
+                f"skspiral.schedules.Schedule, got {learning_rate!r}."
+            )
 
     @classmethod
     def hyperparameters(cls) -> dict[str, object]:
@@ -173,8 +194,12 @@ class Optimizer:
     __hash__ = None
 
     def learning_rate_at(self, t: int) -> float:
-        """The learning rate of step ``t`` (0-based)."""
-        return self.learning_rate / (1.0 + self.decay * t)
+        """The learning rate of step ``t`` (0-based): the schedule's, or the
+        book's ``learning_rate / (1 + decay * t)`` for a number."""
+        rate = self.learning_rate
+        if isinstance(rate, Schedule):
+            return rate(t)
+        return inverse_time_decay(rate, self.decay, t)
 
     def init_state(self, params: np.ndarray, layout: ParamLayout | None = None):
         """A fresh state (``t = 0``, zeroed slots) for the flat vector ``params``."""

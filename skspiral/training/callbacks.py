@@ -108,20 +108,20 @@ class EarlyStopping(Callback):
 
 
 class PlateauScheduleDriver(Callback):
-    """Feeds each epoch's training loss to a schedule that adapts to it.
+    """Feeds each epoch's loss (or negated validation score) to a schedule.
 
-    The schedule's ``observe(loss) -> bool`` lowers its rate after a plateau and
+    The schedule's ``observe(value) -> bool`` lowers its rate after a plateau and
     returns True when the rate has fallen below its floor, which stops training
     (MLPClassifier's ``learning_rate="adaptive"``).
     """
 
     stop_reason = "converged"
 
-    def __init__(self, schedule):
-        self.schedule = schedule
+    def __init__(self, schedule, key: str = "loss", negate: bool = False):
+        self.schedule, self.key, self.sign = schedule, key, -1.0 if negate else 1.0
 
     def on_epoch_end(self, trainer, epoch, logs):
-        return bool(self.schedule.observe(logs["loss"]))
+        return bool(self.schedule.observe(self.sign * logs[self.key]))
 
 
 class VerbosePrinter(Callback):
