@@ -39,7 +39,7 @@ def _check_int(name: str, value, minimum: int) -> int:
     return int(value)
 
 
-def _check_real(name: str, value, low: float, high: float | None = None) -> float:
+def _check_range(name: str, value, low: float, high: float | None = None) -> float:
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
         raise TypeError(f"{name} must be a real number, got {value!r}.")
     if np.isnan(float(value)) or value < low or (high is not None and value >= high):
@@ -95,7 +95,7 @@ def validate(est) -> None:
     _check_choice("activation", est.activation, ACTIVATIONS)
     _check_choice("weight_init", est.weight_init, WEIGHT_INITS)
     get_optimizer_class(est.optimizer)  # unknown name / wrong type
-    _check_real("alpha", est.alpha, 0.0)
+    _check_range("alpha", est.alpha, 0.0)
     if est.batch_size is not None and not (
         isinstance(est.batch_size, str) and est.batch_size == "auto"
     ):
@@ -103,8 +103,8 @@ def validate(est) -> None:
     _check_int("max_iter", est.max_iter, 1)
     if not (isinstance(est.n_iter_no_change, float) and est.n_iter_no_change == np.inf):
         _check_int("n_iter_no_change", est.n_iter_no_change, 1)
-    _check_real("tol", est.tol, 0.0)
-    fraction = _check_real("validation_fraction", est.validation_fraction, 0.0, 1.0)
+    _check_range("tol", est.tol, 0.0)
+    fraction = _check_range("validation_fraction", est.validation_fraction, 0.0, 1.0)
     if fraction == 0:
         raise ValueError("validation_fraction must be in (0, 1), got 0.")
     if not isinstance(est.verbose, (bool, np.bool_)):

@@ -57,6 +57,7 @@ class MLPScratchClassifier(ClassifierMixin, BaseMLPScratch):
                 f"(got y of shape {y.shape}); pass a 1-D array of labels."
             )
         y = column_or_1d(y, warn=True)
+        _unique("y", y)  # before sklearn's checks, whose errors are less clear here
         check_classification_targets(y)
         if continuing:
             classes_ = self.classes_

@@ -27,6 +27,16 @@ from .losses import clip, mean_loss, row_reduce, scale_to_mean
 __all__ = ["HEADS", "LogisticCrossEntropy", "SoftmaxCrossEntropy", "SquaredError"]
 
 
+def _agreeing_log(proba: np.ndarray, stable: np.ndarray) -> np.ndarray:
+    """``log(proba)`` wherever ``proba > 0``, the stable form where it underflowed.
+
+    So ``predict_log_proba`` equals ``log(predict_proba)`` wherever that is finite,
+    and stays finite (never -inf) where the probability rounds to 0.
+    """
+    with np.errstate(divide="ignore"):
+        return np.where(proba > 0, np.log(proba), stable)
+
+
 def _accuracy(predicted: np.ndarray, y: np.ndarray, sample_weight) -> float:
     return float(np.average(predicted == y, weights=sample_weight))
 
@@ -51,10 +61,11 @@ class SoftmaxCrossEntropy:
         e /= e.sum(axis=1, keepdims=True)
         return e
 
-    @staticmethod
-    def log_proba(z: np.ndarray) -> np.ndarray:
+    @classmethod
+    def log_proba(cls, z: np.ndarray) -> np.ndarray:
         shifted = z - z.max(axis=1, keepdims=True)
-        return shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+        stable = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+        return _agreeing_log(cls.proba(z), stable)
 
     @staticmethod
     def decide(z: np.ndarray) -> np.ndarray:
@@ -114,10 +125,11 @@ class LogisticCrossEntropy:
         z = z[:, 0]
         return np.column_stack([Logistic.forward(-z), Logistic.forward(z)])
 
-    @staticmethod
-    def log_proba(z: np.ndarray) -> np.ndarray:
-        z = z[:, 0]
-        return -np.column_stack([np.logaddexp(0, z), np.logaddexp(0, -z)])
+    @classmethod
+    def log_proba(cls, z: np.ndarray) -> np.ndarray:
+        logit = z[:, 0]
+        stable = -np.column_stack([np.logaddexp(0, logit), np.logaddexp(0, -logit)])
+        return _agreeing_log(cls.proba(z), stable)
 
     @staticmethod
     def decide(z: np.ndarray) -> np.ndarray:

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .._checks import check_non_negative, check_positive, check_unit_interval
 from ..layout import ParamLayout
 from ..schedules.base import Schedule, inverse_time_decay
 
@@ -30,38 +31,6 @@ __all__ = [
     "check_positive",
     "check_unit_interval",
 ]
-
-
-def _check_real(name: str, value) -> float:
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{name} must be a real number, got {value!r}.")
-    if not np.isfinite(value):
-        raise ValueError(f"{name} must be finite, got {value!r}.")
-    return float(value)
-
-
-def check_positive(name: str, value) -> float:
-    """``value > 0`` or a ``ValueError`` naming ``name``."""
-    value = _check_real(name, value)
-    if value <= 0:
-        raise ValueError(f"{name} must be > 0, got {value!r}.")
-    return value
-
-
-def check_non_negative(name: str, value) -> float:
-    """``value >= 0`` or a ``ValueError`` naming ``name``."""
-    value = _check_real(name, value)
-    if value < 0:
-        raise ValueError(f"{name} must be >= 0, got {value!r}.")
-    return value
-
-
-def check_unit_interval(name: str, value) -> float:
-    """``0 <= value < 1`` or a ``ValueError`` naming ``name``."""
-    value = _check_real(name, value)
-    if not 0 <= value < 1:
-        raise ValueError(f"{name} must be in [0, 1), got {value!r}.")
-    return value
 
 
 @dataclass

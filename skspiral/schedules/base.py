@@ -10,10 +10,6 @@ from them. It knows nothing of optimizers; an optimizer calls it.
 from __future__ import annotations
 
 import inspect
-import math
-import numbers
-
-import numpy as np
 
 __all__ = ["Schedule", "inverse_time_decay"]
 
@@ -25,46 +21,6 @@ def inverse_time_decay(learning_rate: float, decay: float, t: int) -> float:
     optimizer's ``decay`` shorthand both compute it here, so they agree to the bit.
     """
     return learning_rate / (1.0 + decay * t)
-
-
-def _check_real(name: str, value) -> float:
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{name} must be a real number, got {value!r}.")
-    if not math.isfinite(value):
-        raise ValueError(f"{name} must be finite, got {value!r}.")
-    return float(value)
-
-
-def check_positive(name: str, value) -> float:
-    """``value > 0`` or a ``ValueError`` naming ``name``."""
-    value = _check_real(name, value)
-    if value <= 0:
-        raise ValueError(f"{name} must be > 0, got {value!r}.")
-    return value
-
-
-def check_non_negative(name: str, value) -> float:
-    """``value >= 0`` or a ``ValueError`` naming ``name``."""
-    value = _check_real(name, value)
-    if value < 0:
-        raise ValueError(f"{name} must be >= 0, got {value!r}.")
-    return value
-
-
-def check_int(name: str, value, minimum: int) -> int:
-    """An integer ``>= minimum`` or a ``TypeError``/``ValueError`` naming ``name``."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{name} must be an integer, got {value!r}.")
-    if value < minimum:
-        raise ValueError(f"{name} must be >= {minimum}, got {value!r}.")
-    return int(value)
-
-
-def check_bool(name: str, value) -> bool:
-    """``True``/``False`` (or a NumPy bool) or a ``TypeError`` naming ``name``."""
-    if not isinstance(value, (bool, np.bool_)):
-        raise TypeError(f"{name} must be a boolean, got {value!r}.")
-    return bool(value)
 
 
 class Schedule:

@@ -3,14 +3,8 @@ exponential."""
 
 from __future__ import annotations
 
-from .base import (
-    Schedule,
-    check_bool,
-    check_int,
-    check_non_negative,
-    check_positive,
-    inverse_time_decay,
-)
+from .._checks import check_bool, check_int, check_non_negative, check_positive
+from .base import Schedule, inverse_time_decay
 
 __all__ = [
     "Constant",

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import math
 
-from .base import Schedule, check_int, check_non_negative, check_positive
+from .._checks import check_int, check_non_negative, check_positive
+from .base import Schedule
 
 __all__ = ["ReduceOnPlateau"]
 

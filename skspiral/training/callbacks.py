@@ -175,7 +175,12 @@ class DivergenceGuard(Callback):
         finally:
             net.params[...] = current
         fresh = self.start_step == 0  # weights as drawn, not as trained so far
-        if not fresh or (math.isfinite(start_loss) and np.isfinite(self.start).all()):
+        # Inputs whose squares overflow make the first steps overflow whatever the
+        # learning rate; so does a loss that is not finite at the drawn weights.
+        limit = np.sqrt(np.finfo(self.start.dtype).max)
+        scale = max(_largest_abs(X), _largest_abs(sample_weight))
+        inputs_fine = scale < limit and math.isfinite(start_loss)
+        if not fresh or (inputs_fine and np.isfinite(self.start).all()):
             return (
                 f"Training diverged at optimizer step {trainer.state.t}: {what} became "
                 "NaN or infinite. Try a smaller learning_rate (it was "
@@ -196,6 +201,8 @@ class DivergenceGuard(Callback):
 
 
 def _largest_abs(X) -> float:
+    if X is None:
+        return 0.0
     data = X.data if hasattr(X, "data") and not isinstance(X, np.ndarray) else X
     with np.errstate(all="ignore"):
         return float(np.max(np.abs(data))) if np.size(data) else 0.0
