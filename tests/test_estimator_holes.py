@@ -15,7 +15,7 @@ from sklearn.datasets import load_breast_cancer, make_classification
 from sklearn.exceptions import ConvergenceWarning, NotFittedError
 
 import skspiral
-from skspiral import DivergenceError, MLPScratchClassifier, make_spiral
+from skspiral import DivergenceError, MLPScratchClassifier
 from skspiral.optimizers import SGD, Optimizer, register_optimizer, registry
 from skspiral.schedules import ReduceOnPlateau
 
@@ -68,7 +68,9 @@ def test_hyperparameter_discovery_handles_keyword_only_and_refuses_kwargs():
         "decay": 0.0,
         "momentum": 0.5,
     }
-    assert small(optimizer=KeywordOnly, momentum=0.7).fit(X, Y).optimizer_.momentum == 0.7
+    assert (
+        small(optimizer=KeywordOnly, momentum=0.7).fit(X, Y).optimizer_.momentum == 0.7
+    )
     with pytest.raises(TypeError, match="list its hyperparameters"):
         small(optimizer=TakesKwargs).fit(X, Y)
 
@@ -262,9 +264,12 @@ class SkipsInit(SGD):
 
 
 @pytest.mark.parametrize(
-    "optimizer, match", [(NoUpdate, "NoUpdate.*_update"), (SkipsInit, "SkipsInit.*__init__")]
+    "optimizer, match",
+    [(NoUpdate, "NoUpdate.*_update"), (SkipsInit, "SkipsInit.*__init__")],
 )
-def test_incomplete_optimizer_classes_fail_at_fit_naming_what_to_write(optimizer, match):
+def test_incomplete_optimizer_classes_fail_at_fit_naming_what_to_write(
+    optimizer, match
+):
     with pytest.raises(TypeError, match=match):
         small(optimizer=optimizer).fit(X, Y)
 
@@ -276,7 +281,9 @@ def test_coefs_of_an_unfitted_estimator_raise_not_fitted():
 
 
 def test_reduce_on_plateau_lowers_the_rate_instead_of_stopping():
-    schedule = ReduceOnPlateau(0.01, n_iter_no_change=2, tol=1e9, min_learning_rate=1e-5)
+    schedule = ReduceOnPlateau(
+        0.01, n_iter_no_change=2, tol=1e9, min_learning_rate=1e-5
+    )
     clf = small(learning_rate=schedule, batch_size=None, max_iter=100).fit(X, Y)
     rates = clf.history_["learning_rate"]
     # three epochs without a tol gain after the first: the fourth lowers the rate
