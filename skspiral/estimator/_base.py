@@ -18,8 +18,6 @@ import warnings
 
 import numpy as np
 from sklearn.base import BaseEstimator
-from sklearn.exceptions import ConvergenceWarning
-from sklearn.model_selection import train_test_split
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import (
     _check_sample_weight,
@@ -30,15 +28,16 @@ from sklearn.utils.validation import (
 from ..network import MLP
 from ..optimizers.registry import adopt_carried_optimizers, carry_user_optimizers
 from ..training import (
-    DivergenceGuard,
-    EarlyStopping,
     History,
-    LossPlateauStopping,
-    PlateauScheduleDriver,
     Trainer,
-    VerbosePrinter,
 )
 from . import _hyperparams as hp
+from ._fitting import (
+    carry_schedule_state,
+    fit_callbacks,
+    fit_warnings,
+    validation_split,
+)
 
 __all__ = ["BaseMLPScratch"]
 
@@ -148,6 +147,40 @@ class BaseMLPScratch(BaseEstimator):
             raise ValueError("partial_fit does not support early_stopping=True.")
         warm = hp.check_bool("warm_start", self.warm_start)
         continuing = hasattr(self, "network_") and (incremental or warm)
+        X, y, sample_weight, head, target_attrs = self._validated(
+            X, y, sample_weight, classes, continuing, incremental
+        )
+        sizes = (X.shape[1], *hp.hidden_sizes(self.hidden_layer_sizes))
+        sizes += (head.n_outputs(target_attrs.pop("n_targets")),)
+        network, state, history, rng = (
+            self._continued(sizes) if continuing else self._fresh(sizes, head, X.dtype)
+        )
+        optimizer = hp.build_optimizer(self)
+        if state is None or type(optimizer) is not type(self.optimizer_):
+            state = optimizer.init_state(network.params, network.layout)
+        elif incremental:
+            carry_schedule_state(self.optimizer_, optimizer)
+        train, validation = validation_split(self, X, y, sample_weight, rng)
+        callbacks, stopper = fit_callbacks(self, optimizer, head, history, incremental)
+        trainer = Trainer(
+            network, optimizer, state,
+            batch_size=hp.resolve_batch_size(self.batch_size, train[0].shape[0]),
+            shuffle=hp.check_bool("shuffle", self.shuffle), rng=rng,
+            alpha=float(self.alpha), callbacks=callbacks, tol=float(self.tol),
+        )  # fmt: skip
+        epochs_before = len(history)
+        epochs = 1 if incremental else self.max_iter
+        history, reason = trainer.fit(
+            *train, epochs=epochs, history=history, validation=validation
+        )
+        vars(self).update(target_attrs)
+        self.network_, self.optimizer_ = network, optimizer
+        self.optimizer_state_, self._history, self._random_state = state, history, rng
+        self._set_fitted_attributes(len(history) - epochs_before, stopper)
+        return fit_warnings(self, reason, incremental, X)
+
+    def _validated(self, X, y, sample_weight, classes, continuing, incremental):
+        """Checked inputs, the task head, and the target attributes to set."""
         dtype = self.network_.dtype if continuing else _FLOATS
         X, y = validate_data(
             self, X, y, reset=not continuing, accept_sparse=_SPARSE, dtype=dtype,
@@ -158,66 +191,7 @@ class BaseMLPScratch(BaseEstimator):
         )
         sample_weight = self._check_weights(sample_weight, X, y, incremental)
         head = self._head(n_targets)
-        sizes = (X.shape[1], *hp.hidden_sizes(self.hidden_layer_sizes))
-        sizes += (head.n_outputs(n_targets),)
-        network, state, history, rng = (
-            self._continued(sizes) if continuing else self._fresh(sizes, head, X.dtype)
-        )
-        optimizer = hp.build_optimizer(self)
-        if state is None or type(optimizer) is not type(self.optimizer_):
-            state = optimizer.init_state(network.params, network.layout)
-        elif incremental:
-            _carry_schedule_state(self.optimizer_, optimizer)
-        train, validation = self._split(X, y, sample_weight, rng)
-        callbacks, stopper = self._callbacks(optimizer, head, history, incremental)
-        trainer = Trainer(
-            network, optimizer, state,
-            batch_size=hp.resolve_batch_size(self.batch_size, train[0].shape[0]),
-            shuffle=hp.check_bool("shuffle", self.shuffle), rng=rng,
-            alpha=float(self.alpha), callbacks=callbacks, tol=float(self.tol),
-        )  # fmt: skip
-        epochs_before = len(history)
-        history, reason = trainer.fit(
-            *train,
-            epochs=1 if incremental else self.max_iter,
-            history=history,
-            validation=validation,
-        )
-        vars(self).update(target_attrs)
-        self.network_, self.optimizer_, self.optimizer_state_ = (
-            network,
-            optimizer,
-            state,
-        )
-        self._history, self._random_state = history, rng
-        self._set_fitted_attributes(len(history) - epochs_before, stopper)
-        return self._warnings(reason, incremental, X)
-
-    def _callbacks(self, optimizer, head, history, incremental):
-        """The fit's callbacks, and the one whose best record is reported."""
-        tol, patience = float(self.tol), self.n_iter_no_change
-        callbacks = [DivergenceGuard()]
-        if hp.check_bool("early_stopping", self.early_stopping):
-            stopper = EarlyStopping(head.metric_name, tol, patience)
-        else:
-            stopper = LossPlateauStopping(tol, patience)
-            if len(history):
-                stopper.best_loss = min(history["loss"])
-        schedule = getattr(optimizer, "learning_rate", None)
-        if hasattr(schedule, "observe"):  # reduce-on-plateau replaces the stop rule
-            early = isinstance(stopper, EarlyStopping)
-            key = f"val_{head.metric_name}" if early else "loss"
-            callbacks.append(PlateauScheduleDriver(schedule, key, negate=early))
-            if early:  # still records the best epoch and restores it; never stops
-                stopper.n_iter_no_change = np.inf
-                callbacks.append(stopper)
-        elif not incremental:
-            callbacks.append(stopper)
-        if self.verbose:
-            every = 1 if self.verbose >= 2 else max(1, self.max_iter // 10)
-            last = len(history) + (0 if incremental else self.max_iter - 1)
-            callbacks.append(VerbosePrinter(every, last, head.metric_name))
-        return callbacks + self._extra_callbacks(), stopper
+        return X, y, sample_weight, head, {**target_attrs, "n_targets": n_targets}
 
     def _extra_callbacks(self) -> list:
         """Callbacks added by mixins (scikit-learn's callback API)."""
@@ -253,39 +227,6 @@ class BaseMLPScratch(BaseEstimator):
             sample_weight, X, dtype=X.dtype, ensure_non_negative=True
         )
 
-    def _split(self, X, y, sample_weight, rng):
-        """Training arrays and, with early stopping, the held-out validation set."""
-        if not hp.check_bool("early_stopping", self.early_stopping):
-            return (X, y, sample_weight), None
-        arrays = [X, y] + ([] if sample_weight is None else [sample_weight])
-        too_small = (
-            f"The validation set is too small (validation_fraction="
-            f"{self.validation_fraction!r} of {X.shape[0]} samples): increase "
-            "validation_fraction or the number of samples."
-        )
-        try:
-            parts = train_test_split(
-                *arrays,
-                test_size=float(self.validation_fraction),
-                random_state=rng,
-                stratify=self._stratify(y),
-            )
-        except ValueError as error:
-            raise ValueError(f"{too_small} ({error})") from error
-        train, val = parts[0::2], parts[1::2]
-        if val[0].shape[0] < 2:
-            raise ValueError(too_small)
-        if sample_weight is None:
-            return (*train, None), (*val, None)
-        for side, part in (("training", train), ("validation", val)):
-            if not part[2].sum() > 0:
-                raise ValueError(
-                    f"The early-stopping split leaves zero total sample_weight on the "
-                    f"{side} side: give more rows non-zero weight or change "
-                    "validation_fraction / random_state."
-                )
-        return tuple(train), tuple(val)
-
     def _set_fitted_attributes(self, n_new_epochs: int, stopper):
         h = self._history
         metric = self.network_.head.metric_name
@@ -304,35 +245,6 @@ class BaseMLPScratch(BaseEstimator):
         self.out_activation_ = self.network_.head.out_activation
         self.n_layers_ = len(self.network_.layer_sizes)
         self.n_outputs_ = self.network_.layer_sizes[-1]
-
-    def _warnings(self, reason: str, incremental: bool, X) -> list:
-        out = []
-        if reason == "interrupted":
-            out.append(
-                (
-                    "Training interrupted by the user; keeping the weights of the last"
-                    f" completed epoch ({len(self._history)} epochs in all).",
-                    UserWarning,
-                )
-            )
-        elif reason == "max_iter" and not incremental:
-            out.append(
-                (
-                    f"Maximum iterations ({self.max_iter}) reached and the "
-                    "optimization hasn't converged yet.",
-                    ConvergenceWarning,
-                )
-            )
-        if not incremental and self.network_.has_dead_layer(X):
-            out.append(
-                (
-                    "Every hidden ReLU unit of a layer is inactive on every training "
-                    "row, so the model predicts a constant. Scale the features (e.g. "
-                    "StandardScaler) or use a smaller learning_rate.",
-                    ConvergenceWarning,
-                )
-            )
-        return out
 
     # --------------------------------------------------------------- prediction
     def _view(self):
@@ -394,14 +306,6 @@ class BaseMLPScratch(BaseEstimator):
 
     def __setstate__(self, state):
         super().__setstate__(adopt_carried_optimizers(state))
-
-
-def _carry_schedule_state(previous, optimizer) -> None:
-    """``partial_fit`` continues a stateful schedule (a rate lowered on a plateau)
-    where the previous call left it, as MLPClassifier keeps its optimizer."""
-    schedule = getattr(optimizer, "learning_rate", None)
-    if hasattr(schedule, "observe") and schedule == previous.learning_rate:
-        optimizer.learning_rate = copy.deepcopy(previous.learning_rate)
 
 
 def _assign_into(targets: list[np.ndarray], values, name: str) -> None:

@@ -59,26 +59,7 @@ class MLPScratchClassifier(ClassifierMixin, BaseMLPScratch):
         y = column_or_1d(y, warn=True)
         _unique("y", y)  # before sklearn's checks, whose errors are less clear here
         check_classification_targets(y)
-        if continuing:
-            classes_ = self.classes_
-            if classes is not None and not np.array_equal(
-                _unique("classes", classes), classes_
-            ):
-                raise ValueError(
-                    f"classes={np.asarray(classes).tolist()} differs from the classes "
-                    f"of the first call, {classes_.tolist()}."
-                )
-            if not incremental and not np.array_equal(_unique("y", y), classes_):
-                raise ValueError(
-                    "warm_start needs y to have the same classes as the previous fit: "
-                    f"previously {classes_.tolist()}, now {_unique('y', y).tolist()}."
-                )
-        elif classes is not None:
-            classes_ = _unique("classes", classes)
-        elif incremental:
-            raise ValueError("classes must be passed on the first call to partial_fit.")
-        else:
-            classes_ = _unique("y", y)
+        classes_ = self._classes(y, classes, continuing, incremental)
         seen = _unique("y", y)
         if seen.dtype.kind != classes_.dtype.kind and (
             "U" in (seen.dtype.kind, classes_.dtype.kind)
@@ -100,6 +81,30 @@ class MLPScratchClassifier(ClassifierMixin, BaseMLPScratch):
                 f"got classes {classes_.tolist()}."
             )
         return np.searchsorted(classes_, y), len(classes_), {"classes_": classes_}
+
+    def _classes(self, y, classes, continuing, incremental) -> np.ndarray:
+        """The classes of this fit: the fitted ones, ``classes``, or those of y."""
+        if continuing:
+            classes_ = self.classes_
+            if classes is not None and not np.array_equal(
+                _unique("classes", classes), classes_
+            ):
+                raise ValueError(
+                    f"classes={np.asarray(classes).tolist()} differs from the classes "
+                    f"of the first call, {classes_.tolist()}."
+                )
+            if not incremental and not np.array_equal(_unique("y", y), classes_):
+                raise ValueError(
+                    "warm_start needs y to have the same classes as the previous fit: "
+                    f"previously {classes_.tolist()}, now {_unique('y', y).tolist()}."
+                )
+        elif classes is not None:
+            classes_ = _unique("classes", classes)
+        elif incremental:
+            raise ValueError("classes must be passed on the first call to partial_fit.")
+        else:
+            classes_ = _unique("y", y)
+        return classes_
 
     def _check_weights(self, sample_weight, X, y, incremental):
         sample_weight = super()._check_weights(sample_weight, X, y, incremental)
