@@ -121,5 +121,5 @@ def get_optimizer(spec, **hyperparams) -> Optimizer:
     if isinstance(spec, Optimizer):
         if not hyperparams:
             return copy.deepcopy(spec)
-        hyperparams = {**spec.get_params(), **hyperparams}
+        hyperparams = {**spec.get_params(deep=False), **hyperparams}
     return cls(**hyperparams)
