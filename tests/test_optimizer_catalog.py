@@ -365,7 +365,8 @@ def test_lookahead_takes_a_name_a_class_or_an_instance(inner):
 
 def test_lookahead_state_keeps_the_inner_slots_and_the_slow_weights():
     opt = Lookahead(Adam(), k=3)
-    assert set(opt.init_state(np.zeros(3)).slots) == {"momentum", "cache", "slow"}
+    slots = set(opt.init_state(np.zeros(3)).slots)
+    assert slots == {"momentum", "cache", "slow", "fast"}
     assert opt.learning_rate == Adam().learning_rate
 
 
@@ -427,6 +428,25 @@ def test_lookahead_refuses_closure_and_nested_lookahead():
         Lookahead("lbfgs")
     with pytest.raises(ValueError, match="slow"):
         Lookahead(Lookahead())
+
+
+def test_lookahead_evaluates_with_the_slow_weights_and_resumes_from_the_fast():
+    opt = Lookahead(SGD(learning_rate=0.5), k=2, alpha=0.5)
+    w = np.array([1.0])
+    state = opt.init_state(w)
+    opt.eval_mode(w, state)  # fresh state: nothing to swap
+    opt.train_mode(w, state)
+    assert w[0] == 1.0
+    for _ in range(3):  # fast 0.5, sync to 0.625, fast 0.3125 (as above)
+        opt.step(w, w.copy(), state)
+    opt.eval_mode(w, state)
+    opt.eval_mode(w, state)  # idempotent
+    assert w[0] == 0.625
+    opt.train_mode(w, state)
+    opt.train_mode(w, state)
+    assert w[0] == 0.3125
+    opt.step(w, w.copy(), state)
+    assert w[0] == 0.390625
 
 
 # ------------------------------------------------------------ train / eval

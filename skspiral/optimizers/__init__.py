@@ -7,7 +7,8 @@
 """
 
 from .adadelta import Adadelta
-from .adam_family import Adamax, AdamW, AMSGrad, NAdam, RAdam
+from .adam_family import Adamax, AdamW, AMSGrad
+from .adam_schedules import NAdam, RAdam
 from .adaptive import AdaGrad, Adam, RMSprop
 from .base import (
     Optimizer,

@@ -39,11 +39,12 @@ class Lookahead(Optimizer):
     Notes
     -----
     The state is the inner optimizer's state (its slots, ``t`` and ``info``)
-    plus the slot ``"slow"``; the inner optimizer counts every fast step, as
-    PyTorch-style wrappers and optax's ``lookahead`` do. The fitted weights
-    are the fast ones (equal to the slow ones after a multiple of ``k`` steps).
-    A closure optimizer (L-BFGS) cannot be wrapped, nor a Lookahead (the
-    ``"slow"`` slots would collide).
+    plus the slots ``"slow"`` and ``"fast"``; the inner optimizer counts every
+    fast step, as optax's ``lookahead`` does. Predictions use the slow weights,
+    the paper's output (optax also advises evaluating them): :meth:`eval_mode`
+    keeps the fast weights in ``"fast"`` and puts the slow ones in place,
+    :meth:`train_mode` puts the fast ones back. A closure optimizer (L-BFGS)
+    cannot be wrapped, nor a Lookahead (the slots would collide).
 
     References
     ----------
@@ -58,9 +59,9 @@ class Lookahead(Optimizer):
                 f"inner must step one gradient at a time; {type(inner).__name__} "
                 "needs the whole objective."
             )
-        if "slow" in inner.slot_names:
+        if {"slow", "fast"} & set(inner.slot_names):
             raise ValueError(
-                f"inner {type(inner).__name__} already has a 'slow' slot "
+                f"inner {type(inner).__name__} already has a 'slow' or 'fast' slot "
                 "(a Lookahead cannot wrap a Lookahead)."
             )
         self.inner = inner
@@ -85,7 +86,7 @@ class Lookahead(Optimizer):
 
     @property
     def slot_names(self):
-        return (*self.inner.slot_names, "slow")
+        return (*self.inner.slot_names, "slow", "fast")
 
     # ---------------------------------------- nested parameters, scikit-learn style
     def get_params(self, deep: bool = True) -> dict[str, object]:
@@ -120,11 +121,23 @@ class Lookahead(Optimizer):
         return f"Lookahead(inner={self.inner!r}, k={self.k!r}, alpha={self.alpha!r})"
 
     # ----------------------------------------------------------- the step
-    def train_mode(self, params, state):
-        self.inner.train_mode(params, state)
-
     def eval_mode(self, params, state):
+        """Predict with the slow weights (the paper's output); keep the fast ones."""
         self.inner.eval_mode(params, state)
+        if state.info.get("lookahead_mode", "train") == "eval":
+            return
+        if state.t > 0:  # the slow weights exist once a step was taken
+            state.slots["fast"][...] = params
+            params[...] = state.slots["slow"]
+        state.info["lookahead_mode"] = "eval"
+
+    def train_mode(self, params, state):
+        """Resume from the fast weights."""
+        if state.info.get("lookahead_mode", "train") == "eval":
+            if state.t > 0:
+                params[...] = state.slots["fast"]
+            state.info["lookahead_mode"] = "train"
+        self.inner.train_mode(params, state)
 
     def _update(self, params, grads, state, lr):
         slow = state.slots["slow"]
