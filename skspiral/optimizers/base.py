@@ -214,12 +214,6 @@ class Optimizer:
 
     def step(self, params: np.ndarray, grads: np.ndarray, state: OptimizerState):
         """Update ``params`` in place from ``grads``; return the learning rate used."""
-        if self.needs_closure:
-            raise TypeError(
-                f"{type(self).__name__} needs the whole objective, not one gradient "
-                "at a time: call minimize(objective, params, state, ...) instead of "
-                "step()."
-            )
         self._ensure_slots(state, params)
         lr = self.learning_rate_at(state.t)
         self._update(params, grads, state, lr)

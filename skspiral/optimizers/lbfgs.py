@@ -56,6 +56,13 @@ class LBFGS(Optimizer):
         super().__init__()
         self.max_fun = check_int("max_fun", max_fun, 1)
 
+    def step(self, params, grads, state):
+        """Refused: L-BFGS needs the whole objective (see :meth:`minimize`)."""
+        raise TypeError(
+            "LBFGS needs the whole objective, not one gradient at a time: call "
+            "minimize(objective, params, state, ...) instead of step()."
+        )
+
     def minimize(self, objective, params, state, *, max_iter, tol, callback=None):
         """Run L-BFGS-B from ``params``; write the result into ``params``.
 

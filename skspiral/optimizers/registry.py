@@ -108,7 +108,7 @@ def get_optimizer(spec, **hyperparams) -> Optimizer:
     --------
     >>> from skspiral.optimizers import get_optimizer
     >>> get_optimizer("sgd", learning_rate=0.5, momentum=0.9)
-    SGD(learning_rate=0.5, decay=0.0, momentum=0.9)
+    SGD(learning_rate=0.5, decay=0.0, momentum=0.9, nesterov=False)
     """
     cls = get_optimizer_class(spec)
     accepted = cls.hyperparameters()
