@@ -11,10 +11,15 @@ import pickle
 import numpy as np
 import pytest
 from scipy.optimize import minimize as scipy_minimize
+from scipy.special import expit, softmax
 from sklearn.base import clone
+from sklearn.datasets import load_breast_cancer, load_iris
 from sklearn.model_selection import GridSearchCV
+from sklearn.neural_network import MLPClassifier
+from sklearn.preprocessing import StandardScaler
 
 from skspiral import MLPScratchClassifier
+from skspiral.network import MLP
 from skspiral.network.params import ParamLayout
 from skspiral.optimizers import (
     LBFGS,
@@ -652,3 +657,57 @@ def test_every_optimizer_round_trips_through_get_params_and_pickle(name):
     assert type(opt)(**opt.get_params(deep=False)) == opt
     assert pickle.loads(pickle.dumps(opt)) == opt
     assert clone(opt) == opt
+
+
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+@pytest.mark.parametrize("loader", [load_iris, load_breast_cancer])
+def test_lbfgs_on_the_network_objective_equals_mlpclassifier_lbfgs(loader):
+    # From MLPClassifier's weights after one iteration, both run 200 more. The
+    # loss reported to SciPy is scikit-learn's (probabilities clipped to
+    # [eps, 1 - eps]; the gradient is not clipped), so both line searches see
+    # the same values.
+    X, y = loader(return_X_y=True)
+    X = StandardScaler().fit_transform(X)
+    theirs = MLPClassifier(
+        (100,),
+        solver="lbfgs",
+        alpha=1e-4,
+        max_iter=1,
+        random_state=0,
+        warm_start=True,
+    ).fit(X, y)
+    start = theirs.coefs_ + theirs.intercepts_
+    start = [a.copy() for a in start]
+    theirs.set_params(max_iter=200).fit(X, y)
+
+    n_classes = np.unique(y).size
+    binary = n_classes == 2
+    net = MLP(
+        [X.shape[1], 100, 1 if binary else n_classes],
+        output="logistic" if binary else "softmax",
+    )
+    for i in range(2):
+        net.named_params()[f"{i}.W"][...] = start[i]
+        net.named_params()[f"{i}.b"][...] = start[2 + i]
+    eps = np.finfo(np.float64).eps
+
+    def objective(flat):
+        net.params[...] = flat
+        net.loss_and_grad(X, y, None, 1e-4)  # fills net.grads
+        z = net.logits(X)
+        if binary:
+            p = np.clip(expit(z[:, 0]), eps, 1 - eps)
+            loss = -np.mean(y * np.log(p) + (1 - y) * np.log(1 - p))
+        else:
+            p = np.clip(softmax(z, axis=1), eps, 1 - eps)
+            loss = -np.mean(np.log(p[np.arange(y.size), y]))
+        penalty = sum(float(np.vdot(W, W)) for W in net.coefs)
+        return loss + 0.5 * 1e-4 * penalty / y.size, net.grads.copy()
+
+    w = net.params.copy()
+    state = LBFGS().init_state(w, net.layout)
+    assert LBFGS().minimize(objective, w, state, max_iter=200, tol=1e-4) == (
+        "converged"
+    )
+    assert state.t == theirs.n_iter_
+    assert state.info["lbfgs"]["fun"] == pytest.approx(theirs.loss_, rel=1e-6)
