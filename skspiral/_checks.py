@@ -15,6 +15,7 @@ import numpy as np
 
 __all__ = [
     "check_bool",
+    "check_closed_unit_interval",
     "check_int",
     "check_non_negative",
     "check_positive",
@@ -56,19 +57,26 @@ def check_unit_interval(name: str, value) -> float:
     return value
 
 
-def check_int(name: str, value, minimum: int) -> int:
-    """An integer ``>= minimum``."""
+def check_closed_unit_interval(name: str, value) -> float:
+    """``0 <= value <= 1``."""
+    value = check_real(name, value)
+    if not 0 <= value <= 1:
+        raise ValueError(f"{name} must be in [0, 1], got {value!r}.")
+    return value
+
+
+def check_int(name: str, value, minimum: int, maximum: int | None = None) -> int:
+    """An integer in ``[minimum, maximum]`` (no upper bound by default)."""
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
         raise TypeError(f"{name} must be an integer, got {value!r}.")
-    if value < minimum:
-        raise ValueError(f"{name} must be >= {minimum}, got {value!r}.")
+    if value < minimum or (maximum is not None and value > maximum):
+        bounds = f">= {minimum}" if maximum is None else f"in [{minimum}, {maximum}]"
+        raise ValueError(f"{name} must be {bounds}, got {value!r}.")
     return int(value)
 
 
 def check_bool(name: str, value) -> bool:
-    """``True``/``False``, a NumPy bool, or the integers 0 and 1."""
+    """``True``/``False`` or a NumPy bool (scikit-learn's "boolean")."""
     if isinstance(value, (bool, np.bool_)):
-        return bool(value)
-    if isinstance(value, numbers.Integral) and value in (0, 1):
         return bool(value)
     raise TypeError(f"{name} must be a boolean, got {value!r}.")

@@ -339,7 +339,7 @@ BAD_HYPERPARAMETERS = [
     ("activation", "softplus", ValueError),
     ("activation", "ReLU", ValueError),
     ("activation", None, ValueError),
-    ("optimizer", "lbfgs", ValueError),
+    ("optimizer", "lbfgs2", ValueError),
     ("optimizer", 3, TypeError),
     ("optimizer", None, TypeError),
     ("weight_init", "zeros", ValueError),

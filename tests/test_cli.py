@@ -125,8 +125,8 @@ def test_bad_arguments_exit_2_naming_the_problem(argv, message, capsys):
 @pytest.mark.parametrize(
     "argv, message",
     [
-        (["train", "--optimizer", "adamw"], "unknown optimizer 'adamw'"),
-        (["search", "--optimizer", "adamw"], "unknown optimizer 'adamw'"),
+        (["train", "--optimizer", "adabelief"], "unknown optimizer 'adabelief'"),
+        (["search", "--optimizer", "adabelief"], "unknown optimizer 'adabelief'"),
         (["search", "--scheduler", "tcp://127.0.0.1:8786"], "needs --backend dask"),
     ],
 )

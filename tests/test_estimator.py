@@ -106,6 +106,7 @@ def test_clone_and_grid_search_copy_optimizer_instances():
         "learning_rate": 0.05,
         "decay": 0.0,
         "momentum": 0.5,
+        "nesterov": False,
     }
 
 

@@ -9,11 +9,22 @@ import pytest
 from skspiral.datasets import make_spiral
 from skspiral.network import MLP
 from skspiral.optimizers import (
+    LBFGS,
     SGD,
+    Adadelta,
     AdaGrad,
     Adam,
+    Adamax,
+    AdamW,
+    AMSGrad,
+    Lion,
+    Lookahead,
+    Muon,
+    NAdam,
     Optimizer,
+    RAdam,
     RMSprop,
+    ScheduleFreeAdamW,
     available_optimizers,
     check_unit_interval,
     get_optimizer,
@@ -24,7 +35,23 @@ from skspiral.optimizers import (
 from skspiral.optimizers import registry as registry_module
 from skspiral.training import Trainer
 
-BUILTIN = {"sgd": SGD, "adagrad": AdaGrad, "rmsprop": RMSprop, "adam": Adam}
+BUILTIN = {
+    "sgd": SGD,
+    "adagrad": AdaGrad,
+    "rmsprop": RMSprop,
+    "adam": Adam,
+    "adamw": AdamW,
+    "amsgrad": AMSGrad,
+    "nadam": NAdam,
+    "radam": RAdam,
+    "adamax": Adamax,
+    "adadelta": Adadelta,
+    "lion": Lion,
+    "muon": Muon,
+    "schedule_free_adamw": ScheduleFreeAdamW,
+    "lookahead": Lookahead,
+    "lbfgs": LBFGS,
+}
 
 
 @pytest.fixture
@@ -74,7 +101,10 @@ def test_builtin_optimizers_are_registered_under_their_names():
 @pytest.mark.parametrize(
     ("name", "defaults"),
     [
-        ("sgd", {"learning_rate": 1.0, "decay": 0.0, "momentum": 0.0}),
+        (
+            "sgd",
+            {"learning_rate": 1.0, "decay": 0.0, "momentum": 0.0, "nesterov": False},
+        ),
         ("adagrad", {"learning_rate": 1.0, "decay": 0.0, "epsilon": 1e-7}),
         (
             "rmsprop",
@@ -139,8 +169,8 @@ def test_registering_something_that_is_not_an_optimizer_class_raises(
 
 
 def test_unknown_name_raises_value_error_listing_the_registered_names():
-    with pytest.raises(ValueError, match="'nadam'") as info:
-        get_optimizer("nadam")
+    with pytest.raises(ValueError, match="'adabelief'") as info:
+        get_optimizer("adabelief")
     for name in available_optimizers():
         assert repr(name) in str(info.value)
 
@@ -222,6 +252,7 @@ def test_get_optimizer_with_an_instance_returns_an_unshared_copy():
         "learning_rate": 0.1,
         "decay": 1e-2,
         "momentum": 0.5,
+        "nesterov": False,
     }
     assert original.learning_rate == 0.3
 

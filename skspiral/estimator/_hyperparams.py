@@ -14,6 +14,7 @@ from collections.abc import Iterator
 
 import numpy as np
 
+from .._checks import check_bool
 from ..network import ACTIVATIONS, WEIGHT_INITS
 from ..optimizers import Optimizer, get_optimizer, get_optimizer_class
 
@@ -52,15 +53,6 @@ def _check_choice(name: str, value, choices) -> str:
     if not isinstance(value, str) or value not in choices:
         raise ValueError(f"{name} must be one of {sorted(choices)}, got {value!r}.")
     return value
-
-
-def check_bool(name: str, value) -> bool:
-    """True/False, ``np.bool_``, or the integers 0 and 1."""
-    if isinstance(value, (bool, np.bool_)):
-        return bool(value)
-    if isinstance(value, numbers.Integral) and value in (0, 1):
-        return bool(value)
-    raise TypeError(f"{name} must be a boolean, got {value!r}.")
 
 
 def hidden_sizes(value) -> tuple[int, ...]:
@@ -160,12 +152,13 @@ def _check_implemented(optimizer: Optimizer) -> None:
     name = type(optimizer).__name__
     if getattr(optimizer, "needs_closure", False):
         return
-    if type(optimizer)._update is Optimizer._update:
+    cls = type(optimizer)
+    if cls._update is Optimizer._update and cls.step is Optimizer.step:
         raise TypeError(
             f"{name} does not implement _update(self, params, grads, state, lr), the "
             "in-place update every skspiral optimizer defines."
         )
-    if not {"learning_rate", "decay"} <= set(vars(optimizer)):
+    if not all(hasattr(optimizer, name) for name in ("learning_rate", "decay")):
         raise TypeError(
             f"{name}.__init__ does not call Optimizer.__init__ (super().__init__("
             "learning_rate, decay)), which sets the learning rate and its decay."

@@ -9,6 +9,24 @@ names map to views of the flat vectors.
 Writing a new optimizer means: list its hyperparameters as ``__init__`` keywords
 (validated there), name its slots, and write ``_update`` in place. See
 ``examples/custom_optimizer.py``.
+
+Two hooks serve optimizers that do not fit "one step at a time on the weights the
+model predicts with" (both are no-ops or off by default):
+
+- **Train/eval weights** (:meth:`Optimizer.train_mode`, :meth:`Optimizer.eval_mode`).
+  Some optimizers take the gradient at one point and want predictions made at
+  another: schedule-free AdamW steps at ``y`` and predicts with the average ``x``.
+  The training loop calls ``train_mode(params, state)`` before it takes steps
+  (also on a fresh state), ``eval_mode(params, state)`` before every evaluation
+  (validation scoring) and when ``fit`` ends (also after Ctrl-C), and
+  ``train_mode`` again to resume. Both rewrite ``params`` in place and must be
+  idempotent: calling one twice is the same as calling it once. Keep the current
+  mode, and any other small non-array state, in ``state.info`` (pickled with the
+  state).
+- **Closure optimizers** (:attr:`Optimizer.needs_closure`). An optimizer that needs
+  the whole objective (L-BFGS) sets ``needs_closure = True`` and implements
+  :meth:`Optimizer.minimize`; the loop then hands it the full-batch objective
+  instead of calling :meth:`Optimizer.step`.
 """
 
 from __future__ import annotations
@@ -45,11 +63,15 @@ class OptimizerState:
         Slot name -> flat vector (e.g. ``"momentum"``, ``"cache"``).
     t : int
         Optimizer steps taken so far.
+    info : dict
+        Small non-array state (scalars, the train/eval mode), pickled with the
+        slots. Keys are prefixed by the optimizer that owns them.
     """
 
     layout: ParamLayout
     slots: dict[str, np.ndarray] = field(default_factory=dict)
     t: int = 0
+    info: dict = field(default_factory=dict)
 
     def __getitem__(self, param_name: str) -> dict[str, np.ndarray]:
         """The slots of one parameter, as views: ``state["0.W"]["momentum"]``."""
@@ -71,6 +93,10 @@ class OptimizerState:
         state.pop("_scratch", None)
         return state
 
+    def __setstate__(self, state):
+        state.setdefault("info", {})  # pickled before ``info`` existed
+        self.__dict__.update(state)
+
 
 class Optimizer:
     """Base class: a learning rate, a number or a schedule, and the book's 1/t decay.
@@ -86,6 +112,8 @@ class Optimizer:
     """
 
     slot_names: tuple[str, ...] = ()
+    #: True for an optimizer that needs the whole objective (see :meth:`minimize`).
+    needs_closure: bool = False
 
     def __init__(self, learning_rate: float | Schedule = 1.0, decay: float = 0.0):
         self.decay = check_non_negative("decay", decay)
@@ -199,12 +227,52 @@ class Optimizer:
             "state, lr), the in-place update of the flat parameter vector."
         )
 
-    # Which weights the network holds: the loop calls train_mode before it steps
-    # and eval_mode before every evaluation and at the end of training. Most
-    # optimizers evaluate the weights they step, so both do nothing; schedule-free
-    # methods take gradients at one point and predict with another.
     def train_mode(self, params: np.ndarray, state: OptimizerState) -> None:
-        """Put the weights to take gradients at into ``params`` (in place)."""
+        """Put ``params`` in place where the next gradient is taken (default: no-op).
+
+        Called before steps, on a fresh state too. Idempotent.
+        """
 
     def eval_mode(self, params: np.ndarray, state: OptimizerState) -> None:
-        """Put the weights to predict with into ``params`` (in place)."""
+        """Put ``params`` in place to the weights to predict with (default: no-op).
+
+        Called before every evaluation and when training ends. Idempotent.
+        """
+
+    def minimize(
+        self,
+        objective,
+        params: np.ndarray,
+        state: OptimizerState,
+        *,
+        max_iter: int,
+        tol: float,
+        callback=None,
+    ) -> str:
+        """Minimise ``objective`` from ``params`` (closure optimizers only).
+
+        Parameters
+        ----------
+        objective : callable
+            ``objective(flat) -> (loss, flat_grad)``: the full-batch objective,
+            penalty included.
+        params : ndarray
+            Starting point; the final weights are written into it.
+        state : OptimizerState
+            ``state.t`` counts the iterations taken.
+        max_iter : int
+            Most iterations.
+        tol : float
+            Convergence tolerance.
+        callback : callable, optional
+            ``callback(loss) -> bool``, once per iteration; True stops.
+
+        Returns
+        -------
+        str
+            ``"converged"``, ``"max_iter"`` or ``"max_fun"``.
+        """
+        raise TypeError(
+            f"{type(self).__name__} takes one step at a time (needs_closure is "
+            "False): call step()."
+        )

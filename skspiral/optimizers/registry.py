@@ -115,7 +115,7 @@ def get_optimizer(spec, **hyperparams) -> Optimizer:
     --------
     >>> from skspiral.optimizers import get_optimizer
     >>> get_optimizer("sgd", learning_rate=0.5, momentum=0.9)
-    SGD(learning_rate=0.5, decay=0.0, momentum=0.9)
+    SGD(learning_rate=0.5, decay=0.0, momentum=0.9, nesterov=False)
     """
     cls = get_optimizer_class(spec)
     accepted = cls.hyperparameters()
@@ -128,7 +128,7 @@ def get_optimizer(spec, **hyperparams) -> Optimizer:
     if isinstance(spec, Optimizer):
         if not hyperparams:
             return copy.deepcopy(spec)
-        hyperparams = {**spec.get_params(), **hyperparams}
+        hyperparams = {**spec.get_params(deep=False), **hyperparams}
     return cls(**hyperparams)
 
 
