@@ -98,14 +98,8 @@ def fit_warnings(est, reason: str, incremental: bool, X) -> list:
                 UserWarning,
             )
         )
-    elif reason == "max_iter" and not incremental:
-        out.append(
-            (
-                f"Maximum iterations ({est.max_iter}) reached and the "
-                "optimization hasn't converged yet.",
-                ConvergenceWarning,
-            )
-        )
+    elif reason in ("max_iter", "max_fun") and not incremental:
+        out.append((_not_converged(est, reason), ConvergenceWarning))
     if not incremental and est.network_.has_dead_layer(X):
         out.append(
             (
@@ -116,6 +110,21 @@ def fit_warnings(est, reason: str, incremental: bool, X) -> list:
             )
         )
     return out
+
+
+def _not_converged(est, reason: str) -> str:
+    """MLPClassifier's words: per epoch, or L-BFGS's own (with SciPy's message)."""
+    run = est.optimizer_state_.info.get("lbfgs")
+    if run is None:
+        return (
+            f"Maximum iterations ({est.max_iter}) reached and the optimization "
+            "hasn't converged yet."
+        )
+    return (
+        f"lbfgs failed to converge after {run['nit']} iteration(s) (status="
+        f"{run['status']}): {run['message']}. Increase the number of iterations "
+        f"(max_iter={est.max_iter}) or max_fun, or scale the data."
+    )
 
 
 def carry_schedule_state(previous, optimizer) -> None:

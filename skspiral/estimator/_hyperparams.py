@@ -143,8 +143,29 @@ def build_optimizer(est) -> Optimizer:
             "set each hyperparameter in one place."
         )
     optimizer = get_optimizer(est.optimizer, **{**flat, **extra})
+    _route_to_wrapped(est, optimizer, accepted)
     _check_implemented(optimizer)
     return optimizer
+
+
+def _route_to_wrapped(est, optimizer: Optimizer, accepted) -> None:
+    """Flat keywords a wrapper lacks go to the optimizer it wraps (``inner__``).
+
+    ``MLPScratchClassifier(optimizer="lookahead", learning_rate=0.01)`` sets the
+    inner optimizer's rate; a keyword neither takes is ignored as usual.
+    """
+    if isinstance(est.optimizer, Optimizer):
+        return
+    nested = optimizer.get_params(deep=True)
+    routed = {
+        f"inner__{name}": getattr(est, name)
+        for name in FLAT_HYPERPARAMETERS
+        if name not in accepted
+        and getattr(est, name) is not None
+        and f"inner__{name}" in nested
+    }
+    if routed:
+        optimizer.set_params(**routed)
 
 
 def _check_implemented(optimizer: Optimizer) -> None:

@@ -22,7 +22,7 @@ from __future__ import annotations
 import numpy as np
 
 from .activations import Logistic
-from .losses import clip, mean_loss, row_reduce, scale_to_mean
+from .losses import CLIP, clip, mean_loss, row_reduce, scale_to_mean
 
 __all__ = ["HEADS", "LogisticCrossEntropy", "SoftmaxCrossEntropy", "SquaredError"]
 
@@ -73,8 +73,11 @@ class SoftmaxCrossEntropy:
         return z.argmax(axis=1)
 
     @classmethod
-    def loss_and_grad(cls, z: np.ndarray, y: np.ndarray, sample_weight=None):
-        """``(loss, n_correct, gradient)``; the gradient overwrites ``z``."""
+    def loss_and_grad(cls, z: np.ndarray, y: np.ndarray, sample_weight=None, eps=CLIP):
+        """``(loss, n_correct, gradient)``; the gradient overwrites ``z``.
+
+        ``eps`` clips ``p_true`` in the loss value only (see ``losses.clip``).
+        """
         z = np.ascontiguousarray(z)  # (a no-op for the training buffers)
         n, k = z.shape
         n_correct = int(np.count_nonzero(cls.decide(z) == y))
@@ -85,7 +88,7 @@ class SoftmaxCrossEntropy:
         # cost less than the 2-D fancy indexing z[rows, y] (read, then write).
         flat, true = z.reshape(-1), np.arange(0, n * k, k) + y
         p_true = flat.take(true)
-        loss = mean_loss(-np.log(clip(p_true)), sample_weight)
+        loss = mean_loss(-np.log(clip(p_true, eps)), sample_weight)
         p_true -= 1
         flat.put(true, p_true)  # p - onehot, without building the one-hot matrix
         scale_to_mean(z, sample_weight)
@@ -136,13 +139,13 @@ class LogisticCrossEntropy:
         return (z[:, 0] > 0).astype(np.intp)
 
     @classmethod
-    def loss_and_grad(cls, z: np.ndarray, y: np.ndarray, sample_weight=None):
+    def loss_and_grad(cls, z: np.ndarray, y: np.ndarray, sample_weight=None, eps=CLIP):
         """As :meth:`SoftmaxCrossEntropy.loss_and_grad`, for ``y`` in {0, 1}."""
         logit = z[:, 0]
         n_correct = int(np.count_nonzero(cls.decide(z) == y))
         # P(true class) = sigmoid(+z) for y == 1, sigmoid(-z) for y == 0.
         p_true = Logistic.forward(np.where(y == 1, logit, -logit))
-        loss = mean_loss(-np.log(clip(p_true)), sample_weight)
+        loss = mean_loss(-np.log(clip(p_true, eps)), sample_weight)
         Logistic.forward(logit, out=logit)
         logit -= y
         scale_to_mean(z, sample_weight)
@@ -182,8 +185,11 @@ class SquaredError:
         return z
 
     @staticmethod
-    def loss_and_grad(z: np.ndarray, y: np.ndarray, sample_weight=None):
-        """``(loss, per-output sums of squared residuals, gradient)``."""
+    def loss_and_grad(z: np.ndarray, y: np.ndarray, sample_weight=None, eps=None):
+        """``(loss, per-output sums of squared residuals, gradient)``.
+
+        (``eps`` is the classification heads' clip; nothing is clipped here.)
+        """
         z -= y  # z now holds the residuals: the gradient up to its scale
         squares = z * z
         sse = squares.sum(axis=0)

@@ -36,13 +36,16 @@ def mean_loss(per_sample: np.ndarray, sample_weight: np.ndarray | None) -> float
     return float(per_sample @ sample_weight / total) if total > 0 else 0.0
 
 
-def clip(p: np.ndarray) -> np.ndarray:
-    """The book's clip of ``p_true`` to ``[CLIP, 1 - CLIP]``, used by every loss.
+def clip(p: np.ndarray, eps: float = CLIP) -> np.ndarray:
+    """The clip of ``p_true`` to ``[eps, 1 - eps]`` in the recorded loss.
 
-    Two ufunc calls: np.clip's wrapper costs more than the arithmetic on a batch.
+    ``eps`` is the book's ``1e-7`` in training; optimizers that need the whole
+    objective (L-BFGS) use the float's own epsilon, as scikit-learn's ``log_loss``
+    does, so the value they minimise matches MLPClassifier's. Two ufunc calls:
+    np.clip's wrapper costs more than the arithmetic on a batch.
     """
-    clipped = np.maximum(p, CLIP)
-    return np.minimum(clipped, 1 - CLIP, out=clipped)
+    clipped = np.maximum(p, eps)
+    return np.minimum(clipped, 1 - eps, out=clipped)
 
 
 def scale_to_mean(grad: np.ndarray, sample_weight: np.ndarray | None) -> None:

@@ -11,6 +11,7 @@ from .activations import ACTIVATIONS
 from .heads import HEADS, SoftmaxCrossEntropy
 from .initializers import initialize
 from .layers import Dense
+from .losses import CLIP
 
 __all__ = ["MLP"]
 
@@ -133,13 +134,15 @@ class MLP:
             self._workspaces[n] = acts, deltas
         return self._workspaces[n]
 
-    def loss_and_grad(self, X, y: np.ndarray, sample_weight=None, alpha: float = 0.0):
+    def loss_and_grad(
+        self, X, y: np.ndarray, sample_weight=None, alpha: float = 0.0, eps=CLIP
+    ):
         """Forward and backward pass on one batch; fills ``self.grads``.
 
         Returns ``(loss, stat)``: the (weighted) mean loss including the L2 term
         ``0.5 * alpha * sum(W**2) / sum(w)`` (MLPClassifier's scaling), and the
         head's additive statistic for the epoch metric, both from the forward pass
-        before any update.
+        before any update. ``eps`` is the clip of the head's loss value.
         """
         acts, deltas = self._workspace(X.shape[0])
         a = X
@@ -147,7 +150,7 @@ class MLP:
             a = layer.forward(a, out=acts[i])
             if i < len(self.layers) - 1:
                 self.hidden.forward(a, out=a)
-        loss, stat, delta = self.head.loss_and_grad(a, y, sample_weight)
+        loss, stat, delta = self.head.loss_and_grad(a, y, sample_weight, eps)
 
         for i in range(len(self.layers) - 1, -1, -1):
             inputs = X if i == 0 else acts[i - 1]

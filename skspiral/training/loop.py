@@ -191,9 +191,11 @@ class Trainer:
         net, (X, y, sample_weight) = self.network, self.data
         outcome = {"stop": None, "epochs": 0}
 
+        eps = float(np.finfo(net.dtype).eps)  # the loss value MLPClassifier reports
+
         def objective(flat: np.ndarray):
             net.params[...] = flat
-            loss, _ = net.loss_and_grad(X, y, sample_weight, self.alpha)
+            loss, _ = net.loss_and_grad(X, y, sample_weight, self.alpha, eps)
             return loss, net.grads.copy()
 
         def on_iteration(loss: float) -> bool:
@@ -233,7 +235,7 @@ class _Checkpoint:
         self.params, self.state, self.saved = params, state, False
         self._params = np.empty_like(params)
         self._slots: dict[str, np.ndarray] = {}
-        self._t = state.t
+        self._t, self._info = state.t, dict(state.info)
 
     def save(self) -> None:
         np.copyto(self._params, self.params)
@@ -242,10 +244,10 @@ class _Checkpoint:
             if buf is None or buf.shape != slot.shape:
                 buf = self._slots[name] = np.empty_like(slot)
             np.copyto(buf, slot)
-        self._t, self.saved = self.state.t, True
+        self._t, self._info, self.saved = self.state.t, dict(self.state.info), True
 
     def restore(self) -> None:
         np.copyto(self.params, self._params)
         for name, buf in self._slots.items():
             np.copyto(self.state.slots[name], buf)
-        self.state.t = self._t
+        self.state.t, self.state.info = self._t, dict(self._info)
