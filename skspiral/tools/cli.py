@@ -208,7 +208,12 @@ def build_parser() -> OneLineParser:
     parser.add_argument(
         "--version", action="version", version=f"%(prog)s {__version__}"
     )
-    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    sub = parser.add_subparsers(
+        dest="command",
+        required=True,
+        metavar="COMMAND",
+        help="one of these; skspiral COMMAND -h lists its flags",
+    )
     _add_compare(sub)
     _add_train(sub)
     _add_search(sub)
@@ -342,7 +347,6 @@ def run_search(args) -> int:
     build_optimizer(args.optimizer, {})
     if args.scheduler is not None and args.backend != "dask":
         raise UsageError("--scheduler needs --backend dask")
-    out = prepare_out_dir(args.out)
     try:
         search, split = srch.make_search(
             args.optimizer,
@@ -354,6 +358,7 @@ def run_search(args) -> int:
         )
     except ValueError as exc:  # make_search checks, it does not train
         raise UsageError(f"--cv {args.cv}: {one_line(exc)}") from None
+    out = prepare_out_dir(args.out)
     with contextlib.ExitStack() as stack:
         try:
             stack.enter_context(
