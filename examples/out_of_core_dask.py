@@ -5,8 +5,9 @@ it (here: a fresh spiral draw per block; in practice, files read block by block
 with ``dask.array.from_zarr``, ``from_npy_stack`` or ``dask.dataframe``).
 ``dask_ml.wrappers.Incremental`` walks the blocks in turn and calls
 ``MLPScratchClassifier.partial_fit`` on each, passing the model from block to
-block, so memory holds one block and the model. Every pass over the data is one
-``partial_fit`` call on the wrapper. Needs ``pip install "skspiral[dask]"``.
+block, so memory holds the model and a few blocks, never the whole array. Every
+pass over the data is one ``partial_fit`` call on the wrapper. Needs
+``pip install "skspiral[dask]"``.
 
     python examples/out_of_core_dask.py                               # this machine
     python examples/out_of_core_dask.py --scheduler tcp://host:8786   # a cluster

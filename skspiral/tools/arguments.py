@@ -25,6 +25,8 @@ from pathlib import Path
 from ..optimizers import available_optimizers, get_optimizer
 
 __all__ = [
+    "OUT_HELP",
+    "SEED_HELP",
     "SEED_MAX",
     "OneLineParser",
     "UsageError",
@@ -41,6 +43,8 @@ __all__ = [
 ]
 
 SEED_MAX = 2**32 - 1  # numpy.random.RandomState takes 0 .. 2**32 - 1
+SEED_HELP = f"random seed, 0 to {SEED_MAX} (default: %(default)s)"
+OUT_HELP = "output folder, made if missing (default: %(default)s)"
 
 
 class UsageError(Exception):

@@ -13,18 +13,15 @@ import argparse
 import contextlib
 import sys
 import time
-import warnings
-
-import numpy as np
 
 from .. import __version__
-from ..optimizers import available_optimizers, get_optimizer_class
-from ..training import DivergenceError
+from ..optimizers import available_optimizers
 from . import compare as cmp
 from . import plots
 from . import search as srch
 from .arguments import (
-    SEED_MAX,
+    OUT_HELP,
+    SEED_HELP,
     OneLineParser,
     UsageError,
     build_optimizer,
@@ -38,21 +35,11 @@ from .arguments import (
     prepare_out_dir,
     seed,
 )
+from .train import add_train_parser
 
 __all__ = ["build_parser", "main"]
 
 DEFAULT_OUT = "skspiral-results"
-OPTIMIZER_FLAGS = {
-    "learning_rate": "initial learning rate",
-    "decay": "the book's 1/t decay: lr / (1 + decay * step)",
-    "momentum": "SGD momentum",
-    "rho": "RMSprop cache decay",
-    "beta_1": "Adam first-moment decay",
-    "beta_2": "Adam second-moment decay",
-    "epsilon": "adaptive optimizers' denominator guard",
-}
-SEED_HELP = f"random seed, 0 to {SEED_MAX} (default: %(default)s)"
-OUT_HELP = "output folder, made if missing (default: %(default)s)"
 
 
 # ------------------------------------------------------------------ arguments
@@ -67,10 +54,6 @@ def _datasets(text: str) -> list[str]:
             + ",".join(cmp.DATASETS)
         )
     return list(dict.fromkeys(names))
-
-
-def _hidden(text: str) -> tuple[int, ...]:
-    return tuple(positive_int(part) for part in text.split(","))
 
 
 def _add_compare(subparsers) -> None:
@@ -96,44 +79,6 @@ def _add_compare(subparsers) -> None:
     p.add_argument("--out", type=check_out_dir, default=DEFAULT_OUT, help=OUT_HELP)
     p.add_argument("--quick", action="store_true", help="small budgets: < 1 minute")
     p.set_defaults(handler=run_compare)
-
-
-def _add_train(subparsers) -> None:
-    p = subparsers.add_parser(
-        "train",
-        help="train on the spiral with book-style progress lines",
-        description="Train MLPScratchClassifier on the 300-point spiral, printing "
-        "the book's progress lines. Unset hyperparameters take the book's tuned "
-        "chapter-10 values for the optimizer (its own defaults for others).",
-    )
-    p.add_argument(
-        "--optimizer", default="adam", help="a registered name (default: adam)"
-    )
-    for flag, meaning in OPTIMIZER_FLAGS.items():
-        p.add_argument(
-            f"--{flag.replace('_', '-')}",
-            type=float,
-            dest=flag,
-            metavar="X",
-            help=f"{meaning} (optimizers without it ignore it)",
-        )
-    p.add_argument(
-        "--epochs", type=positive_int, help="default: 10001 with --book, else 1000"
-    )
-    p.add_argument(
-        "--hidden",
-        type=_hidden,
-        default=(64,),
-        help="hidden layer widths, e.g. 64 or 64,32 (default: 64)",
-    )
-    p.add_argument(
-        "--book",
-        action="store_true",
-        help="the book's setup: 0.01*N(0,1) weights drawn after the data from one "
-        "RandomState, full batch, no shuffling",
-    )
-    p.add_argument("--seed", type=seed, default=0, help=SEED_HELP)
-    p.set_defaults(handler=run_train)
 
 
 def _add_search(subparsers) -> None:
@@ -215,7 +160,7 @@ def build_parser() -> OneLineParser:
         help="one of these; skspiral COMMAND -h lists its flags",
     )
     _add_compare(sub)
-    _add_train(sub)
+    add_train_parser(sub)
     _add_search(sub)
     book = sub.add_parser(
         "book",
@@ -277,70 +222,6 @@ def _compare_pictures(result, out) -> list:
     written.append(out / "loss_curves.png")
     plots.save(plots.plot_loss_curves(result.curves), written[-1])
     return written
-
-
-def _train_optimizer(args):
-    """The optimizer: the book's tuned values for it, then the flags given.
-
-    Built before any training, so that its own range checks report a bad flag.
-    """
-    if args.optimizer not in available_optimizers():
-        build_optimizer(args.optimizer, {})  # raises naming the registered ones
-    accepted = get_optimizer_class(args.optimizer).hyperparameters()
-    settings = dict(cmp.BOOK_SPIRAL.get(args.optimizer, {}))
-    for flag in OPTIMIZER_FLAGS:
-        value = getattr(args, flag)
-        if value is None:
-            continue
-        if flag not in accepted:
-            _say(f"note: {args.optimizer} does not take {flag}; ignored")
-            continue
-        settings[flag] = value
-    return build_optimizer(args.optimizer, settings)
-
-
-def run_train(args) -> int:
-    from ..datasets import make_spiral
-    from ..estimator import MLPScratchClassifier
-
-    optimizer = _train_optimizer(args)
-    epochs = args.epochs or (10001 if args.book else 1000)
-    # With --book the data (in the book's order) and then the weights come from
-    # one stream, as in the book.
-    rng = np.random.RandomState(args.seed) if args.book else args.seed
-    X, y = make_spiral(300, 3, shuffle=not args.book, random_state=rng)
-    test_seed = (args.seed + 1) % (SEED_MAX + 1)
-    X_test, y_test = make_spiral(300, 3, random_state=test_seed)
-    if args.book:
-        setup = {"batch_size": None, "shuffle": False, "weight_init": "book"}
-    else:
-        setup = {"batch_size": 200, "shuffle": True, "weight_init": "he_normal"}
-    clf = MLPScratchClassifier(
-        args.hidden,
-        activation="relu",
-        optimizer=optimizer,
-        alpha=0.0,
-        max_iter=epochs,
-        tol=0.0,
-        n_iter_no_change=epochs,
-        random_state=rng,
-        verbose=1,
-        **setup,
-    )
-    print(f"training on the spiral: hidden {args.hidden}, {epochs} epochs")
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # max_iter reached is the plan here
-        try:
-            clf.fit(X, y)
-        except DivergenceError as exc:
-            print(f"skspiral train: {one_line(exc)}", file=sys.stderr)
-            return 1
-    print(f"optimizer: {clf.optimizer_!r}")
-    print(
-        f"train accuracy {clf.score(X, y):.3f}, test accuracy "
-        f"{clf.score(X_test, y_test):.3f} (a second spiral, seed {test_seed})"
-    )
-    return 0
 
 
 def run_search(args) -> int:
