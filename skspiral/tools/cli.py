@@ -13,6 +13,7 @@ import argparse
 import contextlib
 import sys
 import time
+from pathlib import Path
 
 from .. import __version__
 from ..optimizers import available_optimizers
@@ -43,8 +44,6 @@ DEFAULT_OUT = "skspiral-results"
 
 
 # ------------------------------------------------------------------ arguments
-
-
 def _datasets(text: str) -> list[str]:
     names = [n.strip() for n in text.split(",") if n.strip()]
     unknown = [n for n in names if n not in cmp.DATASETS]
@@ -204,7 +203,7 @@ def run_compare(args) -> int:
     return 0
 
 
-def _compare_pictures(result, out) -> list:
+def _compare_pictures(result, out: Path) -> list[Path]:
     """Draw compare's two figures; without matplotlib, say how to get them."""
     if not plots.matplotlib_available():
         _say(plots.PLOT_HINT)
@@ -237,7 +236,7 @@ def run_search(args) -> int:
             cv=args.cv,
             seed=args.seed,
         )
-    except ValueError as exc:  # make_search checks, it does not train
+    except srch.TooManyFolds as exc:
         raise UsageError(f"--cv {args.cv}: {one_line(exc)}") from None
     out = prepare_out_dir(args.out)
     with contextlib.ExitStack() as stack:

@@ -38,6 +38,7 @@ __all__ = [
     "DASK_HINT",
     "MissingDependency",
     "SchedulerUnreachable",
+    "TooManyFolds",
     "check_folds",
     "fit_search",
     "format_rows",
@@ -58,6 +59,10 @@ class MissingDependency(ImportError):
 
 class SchedulerUnreachable(OSError):
     """No Dask scheduler answered at the given address within the timeout."""
+
+
+class TooManyFolds(ValueError):
+    """The training data cannot be cut into that many stratified folds."""
 
 
 DASK_HINT = 'the dask backend needs dask.distributed: pip install "skspiral[dask]"'
@@ -102,7 +107,7 @@ def make_search(
 ):
     """The unfitted ``GridSearchCV`` and the dataset's split, checked but not run.
 
-    Raises ``ValueError`` (see :func:`check_folds`) before any training when the
+    Raises :class:`TooManyFolds` (a ``ValueError``) before any training when the
     training part cannot be cut into ``cv`` stratified folds.
     """
     split = load_dataset(dataset, seed, standardise=False)
@@ -128,14 +133,14 @@ def make_search(
 def check_folds(cv: int, y, dataset: str = "the data") -> None:
     """``cv`` stratified folds need at least ``cv`` members in every class.
 
-    Raises ``ValueError`` naming the smallest class otherwise (scikit-learn would
-    only warn, and some folds would then lack a class).
+    Raises :class:`TooManyFolds` naming the smallest class otherwise
+    (scikit-learn would only warn, and some folds would then lack a class).
     """
     if isinstance(cv, bool) or not isinstance(cv, numbers.Integral) or cv < 2:
         raise ValueError(f"cv must be an integer of at least 2 folds, got {cv!r}.")
     counts = np.unique(np.asarray(y), return_counts=True)[1]
     if cv > counts.min():
-        raise ValueError(
+        raise TooManyFolds(
             f"{cv} folds are more than the {counts.min()} training samples of the "
             f"smallest class of {dataset} ({len(y)} samples in all); use at most "
             f"{counts.min()}."
