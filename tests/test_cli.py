@@ -205,15 +205,15 @@ def isolated_registry(monkeypatch):
     [
         (
             ["train", "--learning-rate", "-1"],
-            "adam: learning_rate must be > 0, got -1.0",
+            "error: --learning-rate -1: adam: learning_rate must be > 0, got -1.0",
         ),
         (
             ["train", "--optimizer", "sgd", "--momentum", "1.5"],
-            "sgd: momentum must be in [0, 1), got 1.5",
+            "--momentum 1.5: sgd: momentum must be in [0, 1), got 1.5",
         ),
-        (["train", "--decay", "-1"], "decay must be >= 0, got -1.0"),
+        (["train", "--decay", "-1"], "--decay -1: adam: decay must be >= 0"),
         (["train", "--beta-2", "1"], "beta_2 must be in [0, 1), got 1.0"),
-        (["train", "--epsilon", "0"], "epsilon must be > 0, got 0.0"),
+        (["train", "--epsilon", "0"], "--epsilon 0: adam: epsilon must be > 0"),
         (["train", "--learning-rate", "inf"], "learning_rate must be finite"),
         (["train", "--seed", "-1"], "--seed: must be between 0 and 4294967295"),
         (["compare", "--seed", "4294967296"], "must be between 0 and 4294967295"),

@@ -162,8 +162,12 @@ def prepare_out_dir(path) -> Path:
 
 
 # ------------------------------------------------------- checks after parsing
-def build_optimizer(name: str, hyperparams: dict):
-    """The optimizer ``name`` with ``hyperparams``; its own checks as a UsageError."""
+def build_optimizer(name: str, hyperparams: dict, *, flag: str | None = None):
+    """The optimizer ``name`` with ``hyperparams``; its own checks as a UsageError.
+
+    The message starts with ``flag`` (the option as typed) when given, else with
+    ``--optimizer name``.
+    """
     if name not in available_optimizers():
         raise UsageError(
             f"unknown optimizer {name!r}; registered: "
@@ -172,7 +176,8 @@ def build_optimizer(name: str, hyperparams: dict):
     try:
         return get_optimizer(name, **hyperparams)
     except (TypeError, ValueError) as exc:
-        raise UsageError(f"--optimizer {name}: {one_line(exc)}") from None
+        where = flag or f"--optimizer {name}"
+        raise UsageError(f"{where}: {name}: {one_line(exc)}") from None
 
 
 def import_plugins(modules) -> None:

@@ -83,7 +83,8 @@ def add_train_parser(subparsers) -> None:
 def _train_optimizer(args):
     """The optimizer: the book's tuned values for it, then the flags given.
 
-    Built before any training, so that its own range checks report a bad flag.
+    Built before any training, so that its own range checks report a bad flag,
+    named as it was typed.
     """
     build_optimizer(args.optimizer, {})  # an unknown name: the registered ones
     accepted = get_optimizer_class(args.optimizer).hyperparameters()
@@ -98,8 +99,13 @@ def _train_optimizer(args):
                 file=sys.stderr,
             )
             continue
+        build_optimizer(args.optimizer, {flag: value}, flag=_option(flag, value))
         settings[flag] = value
     return build_optimizer(args.optimizer, settings)
+
+
+def _option(flag: str, value: float) -> str:
+    return f"--{flag.replace('_', '-')} {value:g}"
 
 
 def run_train(args) -> int:
