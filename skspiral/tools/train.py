@@ -48,7 +48,8 @@ def add_train_parser(subparsers) -> None:
         help="train on the spiral with book-style progress lines",
         description="Train MLPScratchClassifier on the 300-point spiral, printing "
         "the book's progress lines. Unset hyperparameters take the book's tuned "
-        "chapter-10 values for the optimizer (its own defaults for others).",
+        "chapter-10 values for the optimizer (its own defaults for others); "
+        "a flag the optimizer does not take is ignored, with a note.",
     )
     p.add_argument(
         "--optimizer", default="adam", help="a registered name (default: adam)"
@@ -59,7 +60,7 @@ def add_train_parser(subparsers) -> None:
             type=float,
             dest=flag,
             metavar="X",
-            help=f"{meaning} (optimizers without it ignore it)",
+            help=meaning,
         )
     p.add_argument(
         "--epochs", type=positive_int, help="default: 10001 with --book, else 1000"
