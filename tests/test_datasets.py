@@ -1,4 +1,5 @@
-"""make_spiral: the book's generator, its shapes, balance, determinism and errors."""
+"""make_spiral: the book's generator, its shapes, balance, shuffling, determinism and
+errors."""
 
 # The reference is the book's own code, which draws from NumPy's global stream.
 # ruff: noqa: NPY002
@@ -39,9 +40,41 @@ def test_equals_the_books_spiral_data_after_seeding_the_global_stream(
 ):
     np.random.seed(0)
     X_book, y_book = book_spiral_data(samples, classes)
-    X, y = make_spiral(samples * classes, classes, random_state=0)
+    X, y = make_spiral(samples * classes, classes, shuffle=False, random_state=0)
     np.testing.assert_array_equal(X, X_book)
     np.testing.assert_array_equal(y, y_book)
+
+
+def test_shuffle_permutes_the_books_rows_with_a_permutation_drawn_after_them():
+    X_book, y_book = make_spiral(90, 3, shuffle=False, random_state=4)
+    X, y = make_spiral(90, 3, random_state=4)
+    rng = np.random.RandomState(4)
+    rng.standard_normal(90)  # the noise: 30 draws per class, in class order
+    order = rng.permutation(90)
+    assert not np.array_equal(order, np.arange(90))
+    np.testing.assert_array_equal(X, X_book[order])
+    np.testing.assert_array_equal(y, y_book[order])
+
+
+def test_shuffled_spiral_gives_every_unshuffled_fold_every_class():
+    from sklearn.model_selection import KFold
+
+    _, y_book = make_spiral(300, 3, shuffle=False, random_state=0)
+    _, y = make_spiral(300, 3, random_state=0)
+    for _, test in KFold(3).split(y):
+        assert set(y[test].tolist()) == {0, 1, 2}
+    # What shuffle=True is for: unshuffled folds cut the book's order in bands.
+    assert [set(y_book[test].tolist()) for _, test in KFold(3).split(y_book)] == [
+        {0},
+        {1},
+        {2},
+    ]
+
+
+@pytest.mark.parametrize("shuffle", [True, np.True_])
+def test_shuffle_accepts_numpy_booleans(shuffle):
+    X, _ = make_spiral(30, 3, shuffle=shuffle, random_state=0)
+    np.testing.assert_array_equal(X, make_spiral(30, 3, random_state=0)[0])
 
 
 def test_leaves_numpys_global_stream_alone(global_seed_restored):
@@ -75,9 +108,11 @@ def test_shapes_and_dtypes(n_samples, n_classes):
 def test_classes_are_balanced_with_the_remainder_going_to_the_first_classes(
     n_samples, n_classes, counts
 ):
-    _, y = make_spiral(n_samples, n_classes, random_state=0)
+    _, y = make_spiral(n_samples, n_classes, shuffle=False, random_state=0)
     assert np.bincount(y, minlength=n_classes).tolist() == counts
     assert np.all(np.diff(y) >= 0), "classes come in consecutive blocks"
+    _, y_shuffled = make_spiral(n_samples, n_classes, random_state=0)
+    assert np.bincount(y_shuffled, minlength=n_classes).tolist() == counts
 
 
 def test_default_is_the_books_300_points_in_3_classes():
@@ -87,7 +122,7 @@ def test_default_is_the_books_300_points_in_3_classes():
 
 
 def test_every_arm_starts_at_the_origin_and_ends_on_the_unit_circle():
-    X, y = make_spiral(40, 4, random_state=3)
+    X, y = make_spiral(40, 4, shuffle=False, random_state=3)
     radius = np.hypot(X[:, 0], X[:, 1])
     for c in range(4):
         arm = radius[y == c]
@@ -109,16 +144,18 @@ def test_a_random_state_instance_is_drawn_from_and_advanced():
     second, _ = make_spiral(60, 3, random_state=rng)
     assert not np.array_equal(first, second)
     np.testing.assert_array_equal(first, make_spiral(60, 3, random_state=7)[0])
-    # exactly n_samples normal draws, class by class, were consumed each time
+    # n_samples normal draws, class by class, then one permutation, each time
     check = np.random.RandomState(7)
-    for _ in range(2 * 3):
-        check.standard_normal(20)
+    for _ in range(2):
+        for _ in range(3):
+            check.standard_normal(20)
+        check.permutation(60)
     assert rng.standard_normal(5).tolist() == check.standard_normal(5).tolist()
 
 
 def test_noise_is_angular_with_the_given_scale():
-    noisy, _ = make_spiral(30, 3, noise=0.5, random_state=0)
-    clean, _ = make_spiral(30, 3, noise=0.0, random_state=0)
+    noisy, _ = make_spiral(30, 3, noise=0.5, shuffle=False, random_state=0)
+    clean, _ = make_spiral(30, 3, noise=0.0, shuffle=False, random_state=0)
     rng = np.random.RandomState(0)
     for c in range(3):
         rows = slice(10 * c, 10 * (c + 1))
@@ -141,6 +178,8 @@ def test_noise_is_angular_with_the_given_scale():
         ({"n_samples": 10.0}, "n_samples"),
         ({"noise": -0.1}, "noise"),
         ({"noise": float("nan")}, "noise"),
+        ({"shuffle": "yes"}, "shuffle"),
+        ({"shuffle": 1}, "shuffle"),
     ],
 )
 def test_bad_arguments_raise_value_error_naming_the_argument(kwargs, name):

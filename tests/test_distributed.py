@@ -201,3 +201,45 @@ def test_backend_benchmark_times_every_backend_with_identical_scores(client, tmp
     assert all(len(runs) == 1 and runs[0] > 0 for runs in result["times"].values())
     assert result["identical_scores"] is True
     assert "identical scores: True" in done.stdout
+
+
+def test_dask_ml_incremental_trains_block_by_block_as_partial_fit_does(client):
+    wrappers = pytest.importorskip(
+        "dask_ml.wrappers",
+        reason='the out-of-core test needs dask-ml: pip install "skspiral[dask]"',
+    )
+    import dask.array as da
+
+    X, y = make_spiral(600, 3, random_state=0)
+    rows = 150
+    dX, dy = da.from_array(X, chunks=(rows, 2)), da.from_array(y, chunks=rows)
+    settings = dict(
+        hidden_layer_sizes=(16,),
+        optimizer="adam",
+        learning_rate=0.02,
+        batch_size=50,
+        shuffle=True,
+        weight_init="glorot_uniform",
+        random_state=0,
+    )
+    with distributed.get_task_stream(client) as tasks:
+        incremental = wrappers.Incremental(
+            MLPScratchClassifier(**settings), shuffle_blocks=False
+        ).fit(dX, dy, classes=[0, 1, 2])
+    assert tasks.data, "no block reached the Dask workers"
+
+    # The same blocks in the same order, in memory here.
+    reference = MLPScratchClassifier(**settings)
+    for start in range(0, len(y), rows):
+        block = slice(start, start + rows)
+        reference.partial_fit(X[block], y[block], classes=[0, 1, 2])
+    trained = incremental.estimator_
+    assert len(trained.loss_curve_) == len(reference.loss_curve_) == 4
+    assert trained.t_ == reference.t_
+    for got, want in zip(
+        trained.coefs_ + trained.intercepts_, reference.coefs_ + reference.intercepts_
+    ):
+        np.testing.assert_array_equal(got, want)
+    np.testing.assert_array_equal(
+        incremental.predict(dX).compute(), reference.predict(X)
+    )

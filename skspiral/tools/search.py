@@ -17,10 +17,12 @@ the duration of the search, including a dask cluster (``pip install
 
 from __future__ import annotations
 
+import numbers
 import warnings
 from contextlib import contextmanager
 
 import joblib
+import numpy as np
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import GridSearchCV, StratifiedKFold
 from sklearn.pipeline import Pipeline
@@ -32,9 +34,15 @@ from .compare import BOOK_SPIRAL, MINI_BATCH, load_dataset, scratch_model
 
 __all__ = [
     "BACKENDS",
+    "CONNECT_TIMEOUT",
     "DASK_HINT",
     "MissingDependency",
+    "SchedulerUnreachable",
+    "TooManyFolds",
+    "check_folds",
+    "fit_search",
     "format_rows",
+    "make_search",
     "param_grid",
     "parallel_backend",
     "result_rows",
@@ -49,7 +57,16 @@ class MissingDependency(ImportError):
     """An optional dependency the requested feature needs is not installed."""
 
 
+class SchedulerUnreachable(OSError):
+    """No Dask scheduler answered at the given address within the timeout."""
+
+
+class TooManyFolds(ValueError):
+    """The training data cannot be cut into that many stratified folds."""
+
+
 DASK_HINT = 'the dask backend needs dask.distributed: pip install "skspiral[dask]"'
+CONNECT_TIMEOUT = 10.0  # seconds to reach a Dask scheduler
 DECAYS = [0.0, 1e-3]
 RATE_FACTORS = (0.3, 1.0, 3.0)
 OWN = {
@@ -77,7 +94,7 @@ def param_grid(optimizer: str, dataset: str = "spiral") -> dict[str, list]:
     return {"learning_rate": rates, "decay": list(DECAYS), **OWN.get(optimizer, {})}
 
 
-def run_search(
+def make_search(
     optimizer: str = "adam",
     dataset: str = "spiral",
     *,
@@ -88,12 +105,13 @@ def run_search(
     grid: dict[str, list] | None = None,
     verbose: int = 0,
 ):
-    """Fit the grid search on the dataset's training part.
+    """The unfitted ``GridSearchCV`` and the dataset's split, checked but not run.
 
-    Returns the fitted ``GridSearchCV`` and the best model's accuracy on the
-    held-out test part.
+    Raises :class:`TooManyFolds` (a ``ValueError``) before any training when the
+    training part cannot be cut into ``cv`` stratified folds.
     """
     split = load_dataset(dataset, seed, standardise=False)
+    check_folds(cv, split.y_train, dataset)
     pipeline = Pipeline(
         [
             ("scale", StandardScaler()),
@@ -109,12 +127,43 @@ def run_search(
         verbose=verbose,
         error_score="raise",
     )
+    return search, split
+
+
+def check_folds(cv: int, y, dataset: str = "the data") -> None:
+    """``cv`` stratified folds need at least ``cv`` members in every class.
+
+    Raises :class:`TooManyFolds` naming the smallest class otherwise
+    (scikit-learn would only warn, and some folds would then lack a class).
+    """
+    if isinstance(cv, bool) or not isinstance(cv, numbers.Integral) or cv < 2:
+        raise ValueError(f"cv must be an integer of at least 2 folds, got {cv!r}.")
+    counts = np.unique(np.asarray(y), return_counts=True)[1]
+    if cv > counts.min():
+        raise TooManyFolds(
+            f"{cv} folds are more than the {counts.min()} training samples of the "
+            f"smallest class of {dataset} ({len(y)} samples in all); use at most "
+            f"{counts.min()}."
+        )
+
+
+def fit_search(search, split):
+    """Fit ``search`` on the training part; return it and the held-out accuracy."""
     with warnings.catch_warnings():
         # Every fit runs its full budget; scikit-learn carries this filter to
         # its joblib workers.
         warnings.simplefilter("ignore", ConvergenceWarning)
         search.fit(split.X_train, split.y_train)
     return search, search.score(split.X_test, split.y_test)
+
+
+def run_search(optimizer: str = "adam", dataset: str = "spiral", **options):
+    """Fit the grid search on the dataset's training part.
+
+    ``options`` are those of :func:`make_search`. Returns the fitted
+    ``GridSearchCV`` and the best model's accuracy on the held-out test part.
+    """
+    return fit_search(*make_search(optimizer, dataset, **options))
 
 
 def result_rows(search) -> list[dict]:
@@ -158,13 +207,19 @@ def format_rows(rows: list[dict], top: int = 5) -> str:
 
 
 @contextmanager
-def parallel_backend(backend: str = "loky", scheduler: str | None = None):
+def parallel_backend(
+    backend: str = "loky",
+    scheduler: str | None = None,
+    timeout: float = CONNECT_TIMEOUT,
+):
     """Run joblib work (GridSearchCV's fits) inside ``backend``.
 
     For ``"dask"``, connect to the scheduler at ``scheduler`` or, without one,
     start a two-worker local cluster and close it afterwards. Raises
     :class:`MissingDependency` (an ``ImportError``) saying :data:`DASK_HINT` when
-    dask.distributed is missing.
+    dask.distributed is missing, and :class:`SchedulerUnreachable` (an
+    ``OSError``) when no scheduler answers at ``scheduler`` within ``timeout``
+    seconds or the address is malformed.
     """
     if backend not in BACKENDS:
         raise ValueError(f"backend must be one of {BACKENDS}, got {backend!r}.")
@@ -178,8 +233,9 @@ def parallel_backend(backend: str = "loky", scheduler: str | None = None):
         from dask.distributed import Client, LocalCluster
     except ImportError as exc:
         raise MissingDependency(DASK_HINT) from exc
-    cluster = None
-    if scheduler is None:
+    if scheduler is not None:
+        cluster, client = None, _connect(Client, scheduler, timeout)
+    else:
         cluster = LocalCluster(
             n_workers=2,
             threads_per_worker=1,
@@ -187,7 +243,7 @@ def parallel_backend(backend: str = "loky", scheduler: str | None = None):
             host="127.0.0.1",
             dashboard_address=None,
         )
-    client = Client(scheduler if cluster is None else cluster)
+        client = Client(cluster)
     try:
         # n_jobs=-1: every worker, unless the caller passes its own n_jobs.
         with joblib.parallel_config(backend="dask", n_jobs=-1):
@@ -196,3 +252,15 @@ def parallel_backend(backend: str = "loky", scheduler: str | None = None):
         client.close()
         if cluster is not None:
             cluster.close()
+
+
+def _connect(client_class, address: str, timeout: float):
+    try:
+        return client_class(address, timeout=timeout)
+    except (OSError, ValueError, TypeError) as exc:
+        # OSError: nothing answered in time; ValueError/TypeError: a bad address.
+        reason = " ".join(str(exc).split()) or type(exc).__name__
+        raise SchedulerUnreachable(
+            f"cannot reach the Dask scheduler at {address!r} within "
+            f"{timeout:g} s: {reason}"
+        ) from None
