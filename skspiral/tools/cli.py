@@ -1,6 +1,7 @@
 """The ``skspiral`` command line (also ``python -m skspiral``).
 
-Subcommands: ``compare`` (the main job), ``train``, ``search`` and ``book``; run
+Subcommands: ``compare`` (the main job, with ``animate`` in
+:mod:`~skspiral.tools.compare_cli`), ``train``, ``search`` and ``book``; run
 ``skspiral COMMAND --help`` for each. Bad arguments exit with status 2 and a
 one-line message, as argparse does.
 """
@@ -11,15 +12,13 @@ import argparse
 import importlib
 import os
 import sys
-import time
 import warnings
 from pathlib import Path
 
 import numpy as np
 
 from ..optimizers import available_optimizers, get_optimizer_class
-from . import compare as cmp
-from . import plots
+from . import compare_cli, plots, workloads
 from . import search as srch
 
 __all__ = ["build_parser", "main"]
@@ -45,42 +44,17 @@ def _positive_int(text: str) -> int:
 
 def _datasets(text: str) -> list[str]:
     names = [n.strip() for n in text.split(",") if n.strip()]
-    unknown = [n for n in names if n not in cmp.DATASETS]
+    unknown = [n for n in names if n not in workloads.DATASETS]
     if unknown or not names:
         raise argparse.ArgumentTypeError(
             f"unknown dataset(s) {unknown or [text]}; choose from "
-            + ",".join(cmp.DATASETS)
+            + ",".join(workloads.DATASETS)
         )
     return list(dict.fromkeys(names))
 
 
 def _hidden(text: str) -> tuple[int, ...]:
     return tuple(_positive_int(part) for part in text.split(","))
-
-
-def _add_compare(subparsers) -> None:
-    p = subparsers.add_parser(
-        "compare",
-        help="race every registered optimizer and MLPClassifier (the main job)",
-        description=cmp.__doc__.split("\n\n")[0] + " Writes DIR/results.csv, "
-        "DIR/spiral_decision_boundaries.png and DIR/loss_curves.png.",
-    )
-    p.add_argument(
-        "--datasets",
-        type=_datasets,
-        default=list(cmp.DATASETS),
-        help="comma-separated subset of " + ",".join(cmp.DATASETS) + " (default: all)",
-    )
-    p.add_argument(
-        "--epochs",
-        type=_positive_int,
-        help="epochs for every model (default: 10001 on the spiral as in the book, "
-        "200 elsewhere; with --quick 1000 and 50)",
-    )
-    p.add_argument("--seed", type=int, default=0, help="data split and weights seed")
-    p.add_argument("--out", default=DEFAULT_OUT, help="output folder (%(default)s)")
-    p.add_argument("--quick", action="store_true", help="small budgets: < 1 minute")
-    p.set_defaults(handler=run_compare)
 
 
 def _add_train(subparsers) -> None:
@@ -118,7 +92,7 @@ def _add_search(subparsers) -> None:
         "DIR/search_heatmap.png.",
     )
     p.add_argument("--optimizer", default="adam", help="a registered name (adam)")
-    p.add_argument("--dataset", choices=cmp.DATASETS, default="spiral")
+    p.add_argument("--dataset", choices=workloads.DATASETS, default="spiral")
     p.add_argument(
         "--n-jobs", type=int, default=-1, help="parallel fits (-1: all cores/workers)"
     )
@@ -145,7 +119,8 @@ def build_parser() -> argparse.ArgumentParser:
         help="import MODULE first, e.g. one that registers an optimizer",
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    _add_compare(sub)
+    compare_cli.add_compare(sub)
+    compare_cli.add_animate(sub)
     _add_train(sub)
     _add_search(sub)
     book = sub.add_parser(
@@ -171,53 +146,10 @@ def _say(message: str) -> None:
 
 
 # ------------------------------------------------------------------- commands
-def run_compare(args) -> int:
-    out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
-    budgets = ", ".join(
-        f"{d} {cmp.epoch_budget(d, args.epochs, args.quick)}" for d in args.datasets
-    )
-    _say(f"compare: {len(available_optimizers()) + 2} models; epochs: {budgets}")
-    start = time.perf_counter()
-    result = cmp.run_compare(
-        args.datasets,
-        epochs=args.epochs,
-        seed=args.seed,
-        quick=args.quick,
-        progress=_say,
-    )
-    print(cmp.format_table(result.rows))
-    cmp.write_csv(result.rows, out / "results.csv")
-    written = [out / "results.csv", *_compare_pictures(result, out)]
-    print("\nwrote " + ", ".join(str(p) for p in written))
-    print(f"done in {time.perf_counter() - start:.1f} s")
-    return 0
-
-
-def _compare_pictures(result, out: Path) -> list[Path]:
-    """Draw compare's two figures; without matplotlib, say how to get them."""
-    if not plots.matplotlib_available():
-        _say(plots.PLOT_HINT)
-        return []
-    written = []
-    if result.spiral_models:
-        fig = plots.plot_decision_boundaries(
-            result.spiral_models,
-            result.spiral.X_test,
-            result.spiral.y_test,
-            title="Decision regions on the spiral (held-out test points)",
-        )
-        written.append(out / "spiral_decision_boundaries.png")
-        plots.save(fig, written[-1])
-    written.append(out / "loss_curves.png")
-    plots.save(plots.plot_loss_curves(result.curves), written[-1])
-    return written
-
-
 def _train_settings(args) -> dict:
     """The book's tuned values for the optimizer, then the flags given."""
     accepted = get_optimizer_class(args.optimizer).hyperparameters()
-    settings = dict(cmp.BOOK_SPIRAL.get(args.optimizer, {}))
+    settings = dict(workloads.BOOK_SPIRAL.get(args.optimizer, {}))
     for flag in OPTIMIZER_FLAGS:
         value = getattr(args, flag)
         if value is None:
