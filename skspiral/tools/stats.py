@@ -43,7 +43,7 @@ def mean_interval(
     mean = float(values.mean())
     if values.size < 2:
         return mean, math.nan, math.nan
-    half = stats.t.ppf(0.5 + level / 2, values.size - 1) * values.std(ddof=1)
+    half = float(stats.t.ppf(0.5 + level / 2, values.size - 1) * values.std(ddof=1))
     half /= math.sqrt(values.size)
     return mean, mean - half, mean + half
 
