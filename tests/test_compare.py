@@ -287,3 +287,46 @@ def test_default_contenders_are_the_books_four_and_three_sklearn_solvers():
         "MLPClassifier(sgd, nesterov)",
         "MLPClassifier(lbfgs)",
     ]
+
+
+class _StandInRegressor:
+    """MLPScratchRegressor's part of the interface compare uses, until it exists:
+    scikit-learn's MLPRegressor driven by the optimizer's learning rate."""
+
+    def __init__(self, optimizer, weight_init, **common):
+        from sklearn.neural_network import MLPRegressor
+
+        self.optimizer = optimizer
+        rate = optimizer.learning_rate
+        self._model = MLPRegressor(solver="adam", learning_rate_init=rate, **common)
+
+    def fit(self, X, y):
+        self._model.fit(X, y)
+        self.loss_curve_, self.n_iter_ = self._model.loss_curve_, self._model.n_iter_
+        return self
+
+    def predict(self, X):
+        return self._model.predict(X)
+
+    def score(self, X, y):
+        return self._model.score(X, y)
+
+
+def test_the_regression_race_shares_the_machinery(monkeypatch):
+    if not hasattr(skspiral, "MLPScratchRegressor"):
+        monkeypatch.setattr(
+            skspiral, "MLPScratchRegressor", _StandInRegressor, raising=False
+        )
+    result = run_compare(
+        ["diabetes", "friedman1"], optimizers=["adam"], sklearn=["adam"], **SMALL
+    )
+    assert [(r["dataset"], r["model"]) for r in result.summary] == [
+        (d, m)
+        for d in ("diabetes", "friedman1")
+        for m in ("adam", "MLPRegressor(adam)")
+    ]
+    assert {r["score_metric"] for r in result.summary} == {"r2"}
+    assert {r["loss_metric"] for r in result.summary} == {"mse"}
+    finals = [r for r in result.runs if r["phase"] == "final"]
+    assert all(r["status"] == "ok" and r["score"] <= 1 for r in finals)
+    assert all(r["target_loss"] == compare.TARGET_LOSS[r["dataset"]] for r in finals)

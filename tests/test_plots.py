@@ -137,7 +137,7 @@ def test_ranking_puts_the_best_on_top_and_fills_only_the_tied():
     assert ax.get_xlabel() == "test accuracy"
 
 
-def test_tuning_plots_score_by_learning_rate_and_skips_contenders_without_one():
+def test_tuning_plots_loss_by_learning_rate_and_stars_the_pick():
     runs = [
         {
             "dataset": "iris",
@@ -145,22 +145,28 @@ def test_tuning_plots_score_by_learning_rate_and_skips_contenders_without_one():
             "model": m,
             "phase": p,
             "learning_rate": lr,
-            "score": s,
+            "loss": loss,
         }
-        for m, p, lr, s in [
-            ("adam", "tune", 0.01, 0.9),
-            ("adam", "tune", 0.001, 0.7),
-            ("adam", "final", 0.01, 0.95),
-            ("MLPClassifier(lbfgs)", "tune", float("nan"), 0.8),
+        for m, p, lr, loss in [
+            ("adam", "tune", 0.01, 0.2),
+            ("adam", "tune", 0.001, 0.5),
+            ("adam", "final", 0.01, 0.1),
+            ("MLPClassifier(lbfgs)", "tune", float("nan"), 0.3),
         ]
     ]
     fig = compare_plots.plot_tuning(runs)
 
     ax = fig.axes[0]
-    (line,) = ax.get_lines()
-    np.testing.assert_allclose(line.get_xdata(), [0.001, 0.01])
-    np.testing.assert_allclose(line.get_ydata(), [0.7, 0.9])
-    assert ax.get_xscale() == "log" and ax.get_ylabel() == "validation accuracy"
+    trials, star = ax.get_lines()
+    np.testing.assert_allclose(trials.get_xdata(), [0.001, 0.01])
+    np.testing.assert_allclose(trials.get_ydata(), [0.5, 0.2])
+    assert (star.get_marker(), list(star.get_xdata()), list(star.get_ydata())) == (
+        "*",
+        [0.01],
+        [0.2],
+    )
+    assert ax.get_xscale() == ax.get_yscale() == "log"
+    assert ax.get_ylabel() == "validation log-loss"
 
 
 def test_search_heatmap_shows_the_best_score_over_other_parameters():

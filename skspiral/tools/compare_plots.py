@@ -120,8 +120,9 @@ def plot_ranking(summary: Sequence[Mapping[str, object]], *, title: str | None =
 
 
 def plot_tuning(runs: Sequence[Mapping[str, object]], *, title: str | None = None):
-    """Validation score against learning rate for every tuning trial (log x);
-    contenders without a learning rate (lbfgs) are left out."""
+    """Validation loss (the tuning criterion) against learning rate for every
+    tuning trial, both axes logarithmic; a star marks each contender's pick.
+    Contenders without a learning rate (lbfgs) are left out."""
     trials = [
         r for r in runs if r["phase"] == "tune" and np.isfinite(r["learning_rate"])
     ]
@@ -132,17 +133,29 @@ def plot_tuning(runs: Sequence[Mapping[str, object]], *, title: str | None = Non
     for ax, dataset in zip(axes, datasets):
         for label in labels:
             mine = sorted(
-                (r["learning_rate"], r["score"])
+                (r["learning_rate"], r["loss"])
                 for r in trials
                 if r["dataset"] == dataset and r["model"] == label
             )
-            if mine:
-                x, y = zip(*mine)
-                ax.plot(x, y, marker="o", ms=4, lw=1, **styles[label])
-        ax.set_xscale("log")
-        metric = "accuracy" if runs[0]["task"] == "classification" else "R²"
-        ax.set(title=dataset, xlabel="learning rate", ylabel=f"validation {metric}")
+            if not mine:
+                continue
+            x, y = zip(*mine)
+            ax.plot(x, y, marker="o", ms=3, lw=1, **styles[label])
+            picked = [r for r in runs if r["phase"] == "final"]
+            picked = [
+                r["learning_rate"]
+                for r in picked
+                if r["dataset"] == dataset and r["model"] == label
+            ][:1]
+            for rate in picked:
+                loss = min(v for u, v in mine if u == rate)
+                ax.plot(rate, loss, "*", ms=12, mec="k", color=styles[label]["color"])
+        metric = "log-loss" if runs[0]["task"] == "classification" else "MSE"
+        ax.set(xscale="log", yscale="log", title=dataset, xlabel="learning rate")
+        ax.set_ylabel(f"validation {metric}")
         ax.grid(True, alpha=0.3)
     _legend(fig, styles)
-    fig.suptitle(title or "Tuning trials: validation score by learning rate")
+    fig.suptitle(
+        title or "Tuning trials: validation loss by learning rate (star: the pick)"
+    )
     return fig

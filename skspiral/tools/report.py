@@ -51,10 +51,12 @@ PICTURES = {
 HOW_TO_READ = """
 <p>Each contender (a skspiral optimizer or one of scikit-learn's solvers) had the
 same budget: <b>{budget}</b> random-search trials over its own settings (the
-spaces are listed below), each trained on 80% of the training part and scored on
-the other 20%. The best trial's setting was then retrained with <b>{seeds}</b>
+spaces are listed below), each trained on 80% of the training part and scored by
+its loss (log-loss, or mean squared error) on the other 20%. The trial with the
+lowest validation loss won; its setting was then retrained with <b>{seeds}</b>
 seeds on the whole training part and scored on the test part, which tuning never
-saw.</p>
+saw. Every contender trains the same network (64 ReLU units, no L2 penalty,
+mini-batches of min(200, n)) for the same number of epochs, early stopping off.</p>
 <ul>
 <li><b>[low, high]</b> is a 95% Student-t interval of the mean over those seeds.
 It covers training randomness (initial weights, batch order) on one fixed split,
@@ -66,8 +68,9 @@ the usual outcome on easy datasets; with {seeds} seeds, small differences stay
 undetected.</li>
 <li><b>reached / epochs / s to target</b>: how many seeds brought the training
 loss to the dataset's target (listed with each table), and the mean first epoch
-(and estimated seconds) at which they did. scikit-learn's lbfgs records no
-per-iteration loss, so it has none.</li>
+(and estimated seconds, assuming equal epochs) at which they did. scikit-learn's
+lbfgs records no per-iteration loss, so it has none; its "epochs" are L-BFGS
+iterations over the full batch.</li>
 <li><b>ms/epoch</b> is wall time per epoch with BLAS pinned to one thread; like
 every timing here it depends on the machine and its load.</li>
 </ul>
