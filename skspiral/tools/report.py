@@ -80,6 +80,7 @@ body{font-family:sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;color
 table{border-collapse:collapse;margin:.5em 0 1.5em;font-size:.85em}
 th,td{border:1px solid #ccc;padding:.25em .5em;text-align:right}
 td.l,th.l{text-align:left}
+td.n{white-space:nowrap}
 tr.tied td{background:#eef6ee}
 code,pre{background:#f4f4f4;padding:.1em .3em}
 img{max-width:100%}
@@ -133,9 +134,9 @@ def _versions() -> dict[str, str]:
     return found
 
 
-def _cell(value, left: bool = False) -> str:
+def _cell(value, left: bool = False, digits: int = 3) -> str:
     if isinstance(value, float):
-        value = "" if value != value else f"{value:.3f}"
+        value = "" if value != value else f"{value:.{digits}f}"
     attr = ' class="l"' if left else ""
     return f"<td{attr}>{html.escape(str(value))}</td>"
 
@@ -147,18 +148,21 @@ def _summary_table(result: CompareResult, dataset: str) -> str:
     score, loss = rows[0]["score_metric"], rows[0]["loss_metric"]
     head = ["rank", "model", "tied", f"test {score}", f"test {loss}"]
     head += ["reached", "epochs to target", "s to target", "ms/epoch", "setting"]
-    lines = ["<table><tr>" + "".join(f"<th>{h}</th>" for h in head) + "</tr>"]
+    left = ("model", "setting")
+    lines = ["<table><tr>"]
+    lines += [f"<th{' class=l' if h in left else ''}>{h}</th>" for h in head]
+    lines.append("</tr>")
     for r in rows:
         cells = [
             _cell(r["rank"]),
             _cell(r["model"], left=True),
             _cell("*" if r["tied_with_best"] else ""),
-            _cell(_interval(r, "score")),
-            _cell(_interval(r, "loss")),
+            _cell(_interval(r, "score")).replace("<td>", "<td class=n>"),
+            _cell(_interval(r, "loss")).replace("<td>", "<td class=n>"),
             _cell(r["reached_target"]),
-            _cell(r["epochs_to_target"]),
+            _cell(r["epochs_to_target"], digits=0),
             _cell(r["seconds_to_target"]),
-            _cell(r["ms_per_epoch"]),
+            _cell(r["ms_per_epoch"], digits=2),
             _cell(r["settings"], left=True),
         ]
         tied = ' class="tied"' if r["tied_with_best"] else ""
@@ -215,10 +219,19 @@ def write_report(
         "<h2>How to read this</h2>",
         HOW_TO_READ.format(budget=plan.budget, seeds=plan.seeds),
     ]
+    ranking = [p for p in pictures if p.name == "ranking.png"]
+    parts += [_image(p, PICTURES[p.name]) for p in ranking]
     for dataset in plan.datasets:
+        split = result.splits[dataset]
         parts.append(f"<h2>{html.escape(dataset)}</h2>")
+        parts.append(
+            f"<p>{len(split.y_train)} training rows, {len(split.y_test)} test rows; "
+            f"{plan.epochs[dataset]} epochs; target training loss "
+            f"{plan.targets[dataset]:g}.</p>"
+        )
         parts.append(_summary_table(result, dataset))
-    parts += [_image(p, PICTURES.get(p.name, p.stem)) for p in pictures]
+    others = [p for p in pictures if p.name != "ranking.png"]
+    parts += [_image(p, PICTURES.get(p.name, p.stem)) for p in others]
     if not pictures:
         parts.append(f"<p>No pictures: {html.escape(plots.PLOT_HINT)}</p>")
     parts += ["<h2>What ran</h2>", _plan(result)]
