@@ -56,7 +56,7 @@ __all__ = [
 
 DEFAULT_EPOCHS, QUICK_EPOCHS = {"spiral": 1000}, {"spiral": 300}
 DEFAULT_OTHER, QUICK_OTHER = 200, 40
-BUDGET, SEEDS, QUICK_BUDGET, QUICK_SEEDS = 10, 5, 4, 3
+BUDGET, SEEDS, QUICK_BUDGET, QUICK_SEEDS = 20, 5, 4, 3
 DEFAULT_SKLEARN = ("adam", "sgd", "lbfgs")
 VALIDATION_FRACTION = 0.2
 # "Time to target": the first epoch whose mean training loss (cross-entropy, or
@@ -308,7 +308,7 @@ def run_compare(
 ) -> CompareResult:
     """Tune and retrain every contender on every dataset; see the module docstring.
 
-    ``budget``, ``seeds`` and ``epochs`` default to the full run's (10 trials, 5
+    ``budget``, ``seeds`` and ``epochs`` default to the full run's (20 trials, 5
     seeds, 1000 epochs on the spiral and 200 elsewhere) or, with ``quick``, to
     4, 3 and 300/40. ``target_loss`` replaces :data:`TARGET_LOSS` for every
     dataset. All datasets must share a task (classification or regression).
