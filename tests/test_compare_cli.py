@@ -9,7 +9,7 @@ import textwrap
 
 import pytest
 
-from skspiral.tools import compare, report
+from skspiral.tools import compare, report, workloads
 from skspiral.tools.cli import main
 
 PLOT_HINT = 'pip install "skspiral[plot]"'
@@ -148,7 +148,7 @@ def test_quick_sets_the_small_budgets(capsys, tmp_path):
     phases = [r["phase"] for r in runs]
     assert phases.count("tune") == compare.QUICK_BUDGET
     assert phases.count("final") == compare.QUICK_SEEDS
-    assert {int(r["max_epochs"]) for r in runs} == {compare.QUICK_OTHER}
+    assert {int(r["max_epochs"]) for r in runs} == {workloads.QUICK_OTHER}
 
 
 @pytest.mark.parametrize(

@@ -88,6 +88,38 @@ def _grid(X, resolution: int):
     return np.c_[xx.ravel(), yy.ravel()], (lo[0], hi[0], lo[1], hi[1])
 
 
+def _panels(fig, names, X, y, extent, resolution):
+    """One axes per optimizer: an image for its regions over the points, and an
+    empty title; return the images and the titles."""
+    from matplotlib.colors import ListedColormap
+
+    colors = _class_colors(3)
+    ncols = 2 if len(names) == 4 else min(len(names), 3)
+    nrows = -(-len(names) // ncols)
+    fig.set_size_inches(3.2 * ncols, 3.3 * nrows)
+    images, titles = [], []
+    for i in range(len(names)):
+        ax = fig.add_subplot(nrows, ncols, i + 1)
+        blank = np.zeros((resolution, resolution))
+        images.append(
+            ax.imshow(
+                blank,
+                extent=extent,
+                origin="lower",
+                cmap=ListedColormap(colors),
+                vmin=0,
+                vmax=2,  # the spiral's classes 0, 1, 2
+                alpha=0.35,
+                aspect="auto",
+                interpolation="nearest",
+            )
+        )
+        ax.scatter(X[:, 0], X[:, 1], c=[colors[k] for k in y], s=5, lw=0)
+        ax.set(xticks=[], yticks=[])
+        titles.append(ax.set_title("", fontsize=9))
+    return images, titles
+
+
 def write_animation(
     optimizers: Sequence[str],
     path,
@@ -104,43 +136,23 @@ def write_animation(
     """
     from matplotlib.animation import FuncAnimation, PillowWriter
     from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.colors import ListedColormap
 
     X, y = make_spiral(300, 3, random_state=seed)
     grid, extent = _grid(X, resolution)
     shown = frame_epochs(epochs, frames)
-    runs = {}
+    runs = []
     for name in optimizers:
-        runs[name] = train_frames(name, X, y, grid, shown, seed)
+        runs.append(train_frames(name, X, y, grid, shown, seed))
         if progress is not None:
             progress(f"animate: trained {name} for {epochs} epochs")
-    colors = _class_colors(3)
-    ncols = 2 if len(optimizers) == 4 else min(len(optimizers), 3)
-    nrows = -(-len(optimizers) // ncols)
-    fig = _figure(figsize=(3.2 * ncols, 3.3 * nrows), layout="constrained")
+    fig = _figure(layout="constrained")
     FigureCanvasAgg(fig)
-    images, titles = [], []
-    for i, name in enumerate(optimizers):
-        ax = fig.add_subplot(nrows, ncols, i + 1)
-        image = ax.imshow(
-            runs[name][0][0].reshape(resolution, resolution),
-            extent=extent,
-            origin="lower",
-            cmap=ListedColormap(colors),
-            vmin=0,
-            vmax=2,
-            alpha=0.35,
-            aspect="auto",
-            interpolation="nearest",
-        )
-        ax.scatter(X[:, 0], X[:, 1], c=[colors[k] for k in y], s=5, lw=0)
-        ax.set(xticks=[], yticks=[])
-        images.append(image)
-        titles.append(ax.set_title("", fontsize=9))
+    images, titles = _panels(fig, optimizers, X, y, extent, resolution)
 
     def draw(k: int):
-        for name, image, title in zip(optimizers, images, titles):
-            regions, losses = runs[name]
+        for name, (regions, losses), image, title in zip(
+            optimizers, runs, images, titles
+        ):
             image.set_data(regions[k].reshape(resolution, resolution))
             title.set_text(f"{name}: epoch {shown[k]}, loss {losses[k]:.3f}")
         return images + titles

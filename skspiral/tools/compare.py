@@ -27,51 +27,40 @@ intervals are over training seeds on one fixed split (:mod:`~skspiral.tools.stat
 from __future__ import annotations
 
 import math
-import time
-import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
-from sklearn.exceptions import ConvergenceWarning
-from sklearn.metrics import log_loss, mean_squared_error
 from sklearn.model_selection import train_test_split
 from threadpoolctl import threadpool_limits
 
 import skspiral
 
+from .runs import fit_and_measure
 from .summary import summarise
 from .tuning import Contender, draw, scratch_contender, sklearn_contender, trial_rng
-from .workloads import BOOK_ORDER, DATASETS, Split, load_dataset, task_of
+from .workloads import (
+    BOOK_ORDER,
+    DATASETS,
+    HIDDEN,
+    TARGET_LOSS,
+    Split,
+    epoch_budget,
+    load_dataset,
+    task_of,
+)
 
 __all__ = [
-    "TARGET_LOSS",
     "CompareResult",
     "Plan",
-    "epoch_budget",
     "make_contenders",
     "ordered",
     "run_compare",
 ]
 
-DEFAULT_EPOCHS, QUICK_EPOCHS = {"spiral": 1000}, {"spiral": 300}
-DEFAULT_OTHER, QUICK_OTHER = 200, 40
 BUDGET, SEEDS, QUICK_BUDGET, QUICK_SEEDS = 20, 5, 4, 3
 DEFAULT_SKLEARN = ("adam", "sgd", "lbfgs")
 VALIDATION_FRACTION = 0.2
-# "Time to target": the first epoch whose mean training loss (cross-entropy, or
-# half the mean squared error on the standardised target) is at most this.
-TARGET_LOSS = {
-    "spiral": 0.3,
-    "moons": 0.3,
-    "iris": 0.1,
-    "wine": 0.05,
-    "breast_cancer": 0.1,
-    "digits": 0.05,
-    "diabetes": 0.3,
-    "friedman1": 0.05,
-}
-TIMING_COLUMNS = ("fit_seconds", "ms_per_epoch", "seconds_to_target")
 
 
 @dataclass
@@ -100,15 +89,6 @@ class CompareResult:
     splits: dict[str, Split] = field(default_factory=dict)
 
 
-def epoch_budget(dataset: str, epochs: int | None = None, quick: bool = False) -> int:
-    """``epochs`` if given, else the dataset's default (or quick) budget."""
-    if epochs is not None:
-        return epochs
-    if quick:
-        return QUICK_EPOCHS.get(dataset, QUICK_OTHER)
-    return DEFAULT_EPOCHS.get(dataset, DEFAULT_OTHER)
-
-
 def ordered(names: Sequence[str]) -> list[str]:
     """The book's optimizers first, in its order, then the others as given."""
     book = [name for name in BOOK_ORDER if name in names]
@@ -129,48 +109,6 @@ def make_contenders(
     return [scratch_contender(n) for n in dict.fromkeys(names)] + [
         sklearn_contender(s, task) for s in dict.fromkeys(sklearn)
     ]
-
-
-def _metrics(model, X, y, task: str) -> tuple[float, float]:
-    """(score, loss): accuracy and log-loss, or R² and mean squared error."""
-    if task == "regression":
-        return model.score(X, y), mean_squared_error(y, model.predict(X))
-    proba = model.predict_proba(X)
-    return model.score(X, y), log_loss(y, proba, labels=model.classes_)
-
-
-def _run(contender, settings, task, data, *, epochs, seed, target):
-    """Fit once; return the row's measurements, the model (None if it failed) and
-    its loss curve."""
-    X_fit, y_fit, X_eval, y_eval = data
-    model = contender.build(settings, task, epochs=epochs, seed=seed)
-    row = {"status": "ok", "score": math.nan, "loss": math.nan}
-    start = time.perf_counter()
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", ConvergenceWarning)
-            # A diverging trial is expected in tuning: its row says "failed".
-            warnings.simplefilter("ignore", RuntimeWarning)
-            model.fit(X_fit, y_fit)
-            seconds = time.perf_counter() - start
-            row["score"], row["loss"] = _metrics(model, X_eval, y_eval, task)
-    except Exception as exc:  # one diverging run must not sink the table
-        seconds = time.perf_counter() - start
-        row["status"] = f"failed: {type(exc).__name__}: {exc}".splitlines()[0]
-        model = None
-    curve = [float(v) for v in getattr(model, "loss_curve_", [])]
-    ran = int(getattr(model, "n_iter_", 0) or 0)
-    reached = next((i + 1 for i, v in enumerate(curve) if v <= target), None)
-    row.update(
-        train_loss=curve[-1] if curve else math.nan,
-        epochs=ran,
-        epochs_to_target=math.nan if reached is None else reached,
-        fit_seconds=seconds,
-        ms_per_epoch=1000.0 * seconds / ran if ran else math.nan,
-        # Estimated: assumes every epoch of the run cost the same.
-        seconds_to_target=math.nan if reached is None else seconds * reached / ran,
-    )
-    return row, model, curve
 
 
 def _validation_part(split: Split, task: str, seed: int):
@@ -207,7 +145,7 @@ class _Race:
             "eval_on": "validation" if phase == "tune" else "test",
             "settings": contender.describe(settings),
             "learning_rate": math.nan if rate is None else rate,
-            "hidden_layer_sizes": "64",
+            "hidden_layer_sizes": ",".join(map(str, HIDDEN)),
             "batch_size": "min(200, n)",
             "max_epochs": plan.epochs[dataset],
             "target_loss": plan.targets[dataset],
@@ -234,7 +172,7 @@ class _Race:
             settings = draw(contender.space, rng)
             key = contender.describe(settings)
             if key not in seen:
-                seen[key] = _run(
+                seen[key] = fit_and_measure(
                     contender,
                     settings,
                     plan.task,
@@ -255,7 +193,7 @@ class _Race:
         curves = result.curves.setdefault(dataset, {})
         best_score = -math.inf
         for k in range(1, plan.seeds + 1):
-            row, model, curve = _run(
+            row, model, curve = fit_and_measure(
                 contender,
                 settings,
                 plan.task,

@@ -116,9 +116,10 @@ def add_compare(subparsers) -> None:
     p.add_argument(
         "--epochs",
         type=cli._positive_int,
-        help=f"epochs for every run (default: {cmp.DEFAULT_EPOCHS['spiral']} on the "
-        f"spiral, {cmp.DEFAULT_OTHER} elsewhere; --quick "
-        f"{cmp.QUICK_EPOCHS['spiral']} and {cmp.QUICK_OTHER})",
+        help="epochs for every run (default: "
+        f"{workloads.DEFAULT_EPOCHS['spiral']} on the spiral, "
+        f"{workloads.DEFAULT_OTHER} elsewhere; --quick "
+        f"{workloads.QUICK_EPOCHS['spiral']} and {workloads.QUICK_OTHER})",
     )
     p.add_argument(
         "--target-loss",

@@ -15,7 +15,8 @@ from importlib import metadata
 from pathlib import Path
 
 from . import compare_plots, plots
-from .compare import TIMING_COLUMNS, CompareResult
+from .compare import CompareResult
+from .runs import TIMING_COLUMNS
 from .workloads import write_csv
 
 __all__ = ["RUN_COLUMNS", "write_pictures", "write_report", "write_tables"]
@@ -134,6 +135,13 @@ def _versions() -> dict[str, str]:
     return found
 
 
+def _versions_table() -> str:
+    rows = [
+        f"<tr>{_cell(k, True)}{_cell(v, True)}</tr>" for k, v in _versions().items()
+    ]
+    return "<table>" + "".join(rows) + "</table>"
+
+
 def _cell(value, left: bool = False, digits: int = 3) -> str:
     if isinstance(value, float):
         value = "" if value != value else f"{value:.{digits}f}"
@@ -168,6 +176,16 @@ def _summary_table(result: CompareResult, dataset: str) -> str:
         tied = ' class="tied"' if r["tied_with_best"] else ""
         lines.append(f"<tr{tied}>" + "".join(cells) + "</tr>")
     return "\n".join(lines) + "</table>"
+
+
+def _dataset_section(result: CompareResult, dataset: str) -> str:
+    plan, split = result.plan, result.splits[dataset]
+    return (
+        f"<h2>{html.escape(dataset)}</h2>\n"
+        f"<p>{len(split.y_train)} training rows, {len(split.y_test)} test rows; "
+        f"{plan.epochs[dataset]} epochs; target training loss "
+        f"{plan.targets[dataset]:g}.</p>\n" + _summary_table(result, dataset)
+    )
 
 
 def _interval(r: dict, key: str) -> str:
@@ -221,15 +239,7 @@ def write_report(
     ]
     ranking = [p for p in pictures if p.name == "ranking.png"]
     parts += [_image(p, PICTURES[p.name]) for p in ranking]
-    for dataset in plan.datasets:
-        split = result.splits[dataset]
-        parts.append(f"<h2>{html.escape(dataset)}</h2>")
-        parts.append(
-            f"<p>{len(split.y_train)} training rows, {len(split.y_test)} test rows; "
-            f"{plan.epochs[dataset]} epochs; target training loss "
-            f"{plan.targets[dataset]:g}.</p>"
-        )
-        parts.append(_summary_table(result, dataset))
+    parts += [_dataset_section(result, dataset) for dataset in plan.datasets]
     others = [p for p in pictures if p.name != "ranking.png"]
     parts += [_image(p, PICTURES.get(p.name, p.stem)) for p in others]
     if not pictures:
@@ -240,10 +250,7 @@ def write_report(
         + (f", {seconds:.1f} s wall time" if seconds is not None else "")
         + ". Every run is a row of results.csv; summary.csv holds the tables.</p>"
     )
-    versions = "".join(
-        f"<tr>{_cell(k, True)}{_cell(v, True)}</tr>" for k, v in _versions().items()
-    )
-    parts += ["<h2>Versions</h2><table>", versions, "</table></body></html>"]
+    parts += ["<h2>Versions</h2>", _versions_table(), "</body></html>"]
     path = out / "report.html"
     path.write_text("\n".join(parts), encoding="utf-8")
     return path

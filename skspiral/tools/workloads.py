@@ -26,10 +26,14 @@ __all__ = [
     "BOOK_ORDER",
     "BOOK_SPIRAL",
     "DATASETS",
+    "DEFAULT_EPOCHS",
     "HIDDEN",
     "MINI_BATCH",
     "REGRESSION_DATASETS",
+    "QUICK_EPOCHS",
     "Split",
+    "TARGET_LOSS",
+    "epoch_budget",
     "load_dataset",
     "scratch_model",
     "task_of",
@@ -47,6 +51,22 @@ BOOK_SPIRAL = {
     "adagrad": {"decay": 1e-4},
     "rmsprop": {"learning_rate": 0.02, "decay": 1e-5, "rho": 0.999},
     "adam": {"learning_rate": 0.05, "decay": 5e-7},
+}
+# compare's epochs per dataset (the same for every contender), and with --quick.
+DEFAULT_EPOCHS, QUICK_EPOCHS = {"spiral": 1000}, {"spiral": 300}
+DEFAULT_OTHER, QUICK_OTHER = 200, 40
+# compare's "time to target": the first epoch whose mean training loss
+# (cross-entropy, or half the mean squared error on the standardised target) is
+# at most this.
+TARGET_LOSS = {
+    "spiral": 0.3,
+    "moons": 0.3,
+    "iris": 0.1,
+    "wine": 0.05,
+    "breast_cancer": 0.1,
+    "digits": 0.05,
+    "diabetes": 0.3,
+    "friedman1": 0.05,
 }
 # Common mini-batch settings (``search`` centres its grid on these).
 MINI_BATCH = {
@@ -113,6 +133,15 @@ def load_dataset(name: str, seed: int = 0, *, standardise: bool = True) -> Split
             mean, scale = y_train.mean(), y_train.std()
             y_train, y_test = (y_train - mean) / scale, (y_test - mean) / scale
     return Split(name, X_train, X_test, y_train, y_test)
+
+
+def epoch_budget(dataset: str, epochs: int | None = None, quick: bool = False) -> int:
+    """``epochs`` if given, else the dataset's default (or quick) budget."""
+    if epochs is not None:
+        return epochs
+    if quick:
+        return QUICK_EPOCHS.get(dataset, QUICK_OTHER)
+    return DEFAULT_EPOCHS.get(dataset, DEFAULT_OTHER)
 
 
 def scratch_model(
