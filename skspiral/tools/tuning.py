@@ -68,7 +68,8 @@ class Choice:
         return self.values[int(rng.integers(len(self.values)))]
 
     def __str__(self) -> str:
-        return "one of {" + ", ".join(f"{v:g}" for v in self.values) + "}"
+        shown = (f"{v:g}" if isinstance(v, float) else repr(v) for v in self.values)
+        return "one of {" + ", ".join(shown) + "}"
 
 
 _DECAY = Choice((0.0, 1e-4, 1e-3))  # the book's 1/t decay
@@ -108,6 +109,8 @@ SPACES: dict[str, dict] = {
         "weight_decay": Choice((0.0, 1e-3, 1e-2)),
     },
     "muon": {"learning_rate": _ADAM_LR, "momentum": Choice((0.9, 0.95))},
+    "schedule_free_adamw": {"learning_rate": _ADAM_LR, "beta_1": _BETA_1},
+    "lookahead": {"k": Choice((5, 10)), "alpha": Choice((0.5, 0.8))},
 }
 SKLEARN_SPACES: dict[str, dict] = {
     "adam": {"learning_rate_init": _ADAM_LR, "beta_1": _BETA_1},
