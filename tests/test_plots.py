@@ -9,7 +9,7 @@ import pytest
 from sklearn.exceptions import ConvergenceWarning
 
 from skspiral import MLPScratchClassifier, make_spiral
-from skspiral.tools import plots
+from skspiral.tools import compare_plots, plots
 
 mpl = pytest.importorskip("matplotlib")
 from matplotlib.collections import PathCollection  # noqa: E402
@@ -81,39 +81,92 @@ def test_decision_regions_follow_the_model_prediction(spiral):
 def _curves():
     return {
         "spiral": {
-            "adam": {"loss": [1.0, 0.5, 0.25], "learning_rate": [0.05] * 3},
-            "sgd": {"loss": [1.1, 0.9, 0.7], "learning_rate": [1.0, 0.5, 0.33]},
-            "MLPClassifier(adam)": {
-                "loss": [1.0, 0.6, 0.4],
-                "learning_rate": [0.05] * 3,
-            },
+            "adam": [[1.0, 0.5, 0.25], [1.0, 0.7, 0.35]],
+            "MLPClassifier(adam)": [[1.0, 0.6, 0.4, 0.3]],
         },
-        "iris": {
-            "adam": {"loss": [1.0, 0.8], "learning_rate": [0.001] * 2},
-            "sgd": {"loss": [1.0, 0.7], "learning_rate": [0.01] * 2},
-        },
+        "iris": {"adam": [[1.0, 0.8], [0.9, 0.6]]},
     }
 
 
-def test_loss_curves_have_a_loss_and_a_rate_panel_per_dataset():
-    curves = _curves()
-    fig = plots.plot_loss_curves(curves)
+def test_loss_bands_draw_the_mean_over_seeds_and_its_range_on_a_log_axis():
+    fig = compare_plots.plot_loss_bands(_curves())
 
-    assert len(fig.axes) == 2 * len(curves)
-    titles = [ax.get_title() for ax in fig.axes]
-    assert titles == [
-        "spiral: training loss",
-        "spiral: learning rate",
-        "iris: training loss",
-        "iris: learning rate",
+    axes = [ax for ax in fig.axes if ax.get_visible()]
+    assert [ax.get_title() for ax in axes] == ["spiral", "iris"]
+    assert all(ax.get_yscale() == "log" for ax in axes)
+    adam, sklearn = axes[0].get_lines()
+    np.testing.assert_allclose(adam.get_ydata(), [1.0, 0.6, 0.3])
+    assert (adam.get_linestyle(), sklearn.get_linestyle()) == ("-", "--")
+    band = axes[0].collections[0].get_paths()[0].vertices[:, 1]
+    assert band.min() == pytest.approx(0.25) and band.max() == pytest.approx(1.0)
+    legend = [t.get_text() for t in fig.legends[0].get_texts()]
+    assert legend == ["adam", "MLPClassifier(adam)"]
+
+
+def _summary():
+    rows = []
+    for dataset in ("spiral", "iris"):
+        for rank, (model, tied) in enumerate([("adam", True), ("sgd", False)], 1):
+            mean = 0.9 / rank
+            rows.append(
+                {
+                    "dataset": dataset,
+                    "model": model,
+                    "rank": rank,
+                    "tied_with_best": tied,
+                    "score_metric": "accuracy",
+                    "score_mean": mean,
+                    "score_low": mean - 0.05,
+                    "score_high": mean + 0.05,
+                }
+            )
+    return rows
+
+
+def test_ranking_puts_the_best_on_top_and_fills_only_the_tied():
+    fig = compare_plots.plot_ranking(_summary())
+
+    axes = [ax for ax in fig.axes if ax.get_visible()]
+    assert [ax.get_title() for ax in axes] == ["spiral", "iris"]
+    ax = axes[0]
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["sgd", "adam"]
+    interval, sgd_mark, _, adam_mark = ax.get_lines()
+    np.testing.assert_allclose(interval.get_xdata(), [0.4, 0.5])
+    assert sgd_mark.get_markerfacecolor() == "white"
+    assert adam_mark.get_markerfacecolor() != "white"
+    assert ax.get_xlabel() == "test accuracy"
+
+
+def test_tuning_plots_loss_by_learning_rate_and_stars_the_pick():
+    runs = [
+        {
+            "dataset": "iris",
+            "task": "classification",
+            "model": m,
+            "phase": p,
+            "learning_rate": lr,
+            "loss": loss,
+        }
+        for m, p, lr, loss in [
+            ("adam", "tune", 0.01, 0.2),
+            ("adam", "tune", 0.001, 0.5),
+            ("adam", "final", 0.01, 0.1),
+            ("MLPClassifier(lbfgs)", "tune", float("nan"), 0.3),
+        ]
     ]
-    loss_ax, lr_ax = fig.axes[0], fig.axes[1]
-    assert [line.get_label() for line in loss_ax.get_lines()] == list(curves["spiral"])
-    np.testing.assert_allclose(lr_ax.get_lines()[1].get_ydata(), [1.0, 0.5, 0.33])
-    assert all(ax.get_yscale() == "log" for ax in fig.axes)
-    assert [ln.get_linestyle() for ln in loss_ax.get_lines()] == ["-", "-", "--"]
-    legend_labels = [t.get_text() for t in fig.legends[0].get_texts()]
-    assert legend_labels == ["adam", "sgd", "MLPClassifier(adam)"]
+    fig = compare_plots.plot_tuning(runs)
+
+    ax = fig.axes[0]
+    trials, star = ax.get_lines()
+    np.testing.assert_allclose(trials.get_xdata(), [0.001, 0.01])
+    np.testing.assert_allclose(trials.get_ydata(), [0.5, 0.2])
+    assert (star.get_marker(), list(star.get_xdata()), list(star.get_ydata())) == (
+        "*",
+        [0.01],
+        [0.2],
+    )
+    assert ax.get_xscale() == ax.get_yscale() == "log"
+    assert ax.get_ylabel() == "validation log-loss"
 
 
 def test_search_heatmap_shows_the_best_score_over_other_parameters():
@@ -150,7 +203,7 @@ def test_search_heatmap_shows_the_best_score_over_other_parameters():
 
 def test_save_writes_a_png_matplotlib_can_read(tmp_path):
     path = tmp_path / "curves.png"
-    plots.save(plots.plot_loss_curves(_curves()), path)
+    plots.save(compare_plots.plot_loss_bands(_curves()), path)
     assert_valid_png(path)
 
 

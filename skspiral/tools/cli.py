@@ -1,6 +1,7 @@
 """The ``skspiral`` command line (also ``python -m skspiral``).
 
-Subcommands: ``compare`` (the main job), ``train``, ``search`` and ``book``; run
+Subcommands: ``compare`` (the main job) and ``animate`` (both in
+:mod:`~skspiral.tools.compare_cli`), ``train``, ``search`` and ``book``; run
 ``skspiral COMMAND --help`` for each. Every user mistake (a bad flag or value, an
 output folder that cannot be written, a plugin that does not import, an
 unreachable scheduler) exits with status 2 and one line on stderr, before any
@@ -12,13 +13,10 @@ from __future__ import annotations
 import argparse
 import contextlib
 import sys
-import time
-from pathlib import Path
 
 from .. import __version__
 from ..optimizers import available_optimizers
-from . import compare as cmp
-from . import plots
+from . import compare_cli, plots, workloads
 from . import search as srch
 from .arguments import (
     OUT_HELP,
@@ -46,38 +44,13 @@ DEFAULT_OUT = "skspiral-results"
 # ------------------------------------------------------------------ arguments
 def _datasets(text: str) -> list[str]:
     names = [n.strip() for n in text.split(",") if n.strip()]
-    unknown = [n for n in names if n not in cmp.DATASETS]
+    unknown = [n for n in names if n not in workloads.DATASETS]
     if unknown or not names:
         raise argparse.ArgumentTypeError(
             f"unknown dataset(s) {unknown or [text]}; choose from "
-            + ",".join(cmp.DATASETS)
+            + ",".join(workloads.DATASETS)
         )
     return list(dict.fromkeys(names))
-
-
-def _add_compare(subparsers) -> None:
-    p = subparsers.add_parser(
-        "compare",
-        help="race every registered optimizer and MLPClassifier (the main job)",
-        description=cmp.__doc__.split("\n\n")[0] + " Writes DIR/results.csv, "
-        "DIR/spiral_decision_boundaries.png and DIR/loss_curves.png.",
-    )
-    p.add_argument(
-        "--datasets",
-        type=_datasets,
-        default=list(cmp.DATASETS),
-        help="comma-separated subset of " + ",".join(cmp.DATASETS) + " (default: all)",
-    )
-    p.add_argument(
-        "--epochs",
-        type=positive_int,
-        help="epochs for every model (default: 10001 on the spiral as in the book, "
-        "200 elsewhere; with --quick 1000 and 50)",
-    )
-    p.add_argument("--seed", type=seed, default=0, help=SEED_HELP)
-    p.add_argument("--out", type=check_out_dir, default=DEFAULT_OUT, help=OUT_HELP)
-    p.add_argument("--quick", action="store_true", help="small budgets: < 1 minute")
-    p.set_defaults(handler=run_compare)
 
 
 def _add_search(subparsers) -> None:
@@ -92,9 +65,9 @@ def _add_search(subparsers) -> None:
     )
     p.add_argument(
         "--dataset",
-        choices=cmp.DATASETS,
+        choices=workloads.DATASETS,
         default="spiral",
-        help="one of " + ", ".join(cmp.DATASETS) + " (default: %(default)s)",
+        help="one of " + ", ".join(workloads.DATASETS) + " (default: %(default)s)",
     )
     p.add_argument(
         "--n-jobs",
@@ -158,7 +131,8 @@ def build_parser() -> OneLineParser:
         metavar="COMMAND",
         help="one of these; skspiral COMMAND -h lists its flags",
     )
-    _add_compare(sub)
+    compare_cli.add_compare(sub)
+    compare_cli.add_animate(sub)
     add_train_parser(sub)
     _add_search(sub)
     book = sub.add_parser(
@@ -176,53 +150,20 @@ def build_parser() -> OneLineParser:
     return parser
 
 
+def check_optimizer(name: str) -> None:
+    """A registered optimizer name, or a UsageError listing them."""
+    if name not in available_optimizers():
+        raise UsageError(
+            f"unknown optimizer {name!r}; registered: "
+            + ", ".join(available_optimizers())
+        )
+
+
 def _say(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
 # ------------------------------------------------------------------- commands
-def run_compare(args) -> int:
-    out = prepare_out_dir(args.out)
-    budgets = ", ".join(
-        f"{d} {cmp.epoch_budget(d, args.epochs, args.quick)}" for d in args.datasets
-    )
-    _say(f"compare: {len(available_optimizers()) + 2} models; epochs: {budgets}")
-    start = time.perf_counter()
-    result = cmp.run_compare(
-        args.datasets,
-        epochs=args.epochs,
-        seed=args.seed,
-        quick=args.quick,
-        progress=_say,
-    )
-    print(cmp.format_table(result.rows))
-    cmp.write_csv(result.rows, out / "results.csv")
-    written = [out / "results.csv", *_compare_pictures(result, out)]
-    print("\nwrote " + ", ".join(str(p) for p in written))
-    print(f"done in {time.perf_counter() - start:.1f} s")
-    return 0
-
-
-def _compare_pictures(result, out: Path) -> list[Path]:
-    """Draw compare's two figures; without matplotlib, say how to get them."""
-    if not plots.matplotlib_available():
-        _say(plots.PLOT_HINT)
-        return []
-    written = []
-    if result.spiral_models:
-        fig = plots.plot_decision_boundaries(
-            result.spiral_models,
-            result.spiral.X_test,
-            result.spiral.y_test,
-            title="Decision regions on the spiral (held-out test points)",
-        )
-        written.append(out / "spiral_decision_boundaries.png")
-        plots.save(fig, written[-1])
-    written.append(out / "loss_curves.png")
-    plots.save(plots.plot_loss_curves(result.curves), written[-1])
-    return written
-
-
 def run_search(args) -> int:
     build_optimizer(args.optimizer, {})
     if args.scheduler is not None and args.backend != "dask":

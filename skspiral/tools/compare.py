@@ -1,313 +1,268 @@
-"""The main job: every registered optimizer and scikit-learn's MLPClassifier, raced.
+"""The main job: optimizers raced fairly, with equal tuning budgets and several seeds.
 
-For each dataset (standardised, one fixed stratified train/test split; the spiral's
-test set is a held-out draw of :func:`~skspiral.make_spiral`) this trains one
-:class:`~skspiral.MLPScratchClassifier` per registered optimizer and scikit-learn's
-``MLPClassifier`` with adam and with sgd + momentum, all with one hidden layer of
-64 ReLU units and the same number of epochs (early stopping off on both sides).
+For each dataset (:mod:`~skspiral.tools.workloads`) and each contender (skspiral
+optimizers and scikit-learn's solvers, :mod:`~skspiral.tools.tuning`):
 
-Settings: on the spiral the book's tuned chapter-10 runs (full batch, the book's
-``0.01 * N(0, 1)`` initialisation); elsewhere mini-batches of 200 with common
-defaults. An optimizer the tables below do not know gets its own defaults.
+1. **Tune**: ``budget`` random-search trials over the contender's space, each
+   trained on 80% of the training part and scored on the other 20% (stratified
+   for classification; the test part is never seen). The lowest validation loss
+   wins (log-loss, or mean squared error: smoother than accuracy on a few dozen
+   rows); ties go to the higher validation score, then to the earlier trial.
+2. **Retrain** the winning setting on the whole training part with ``seeds``
+   seeds (``seed + 1``, ``seed + 2``, ...) and score each on the test part.
+
+Every run trains the same network (one hidden layer of 64 ReLU units, no L2,
+mini-batches of ``min(200, n)``, reshuffled each epoch) for the dataset's epoch
+budget, early stopping off, with BLAS pinned to one thread. The summary's
+intervals are over training seeds on one fixed split (:mod:`~skspiral.tools.stats`).
 
 >>> from skspiral.tools.compare import run_compare
->>> result = run_compare(["iris"], epochs=2, seed=0)
->>> [row["model"] for row in result.rows][-2:]
-['MLPClassifier(adam)', 'MLPClassifier(sgd, momentum=0.9)']
+>>> result = run_compare(["iris"], optimizers=["adam"], sklearn=["adam"],
+...                      budget=2, seeds=2, epochs=3)
+>>> [(r["model"], r["phase"]) for r in result.runs][::2]
+[('adam', 'tune'), ('adam', 'final'), ('MLPClassifier(adam)', 'tune'), \
+('MLPClassifier(adam)', 'final')]
 """
 
 from __future__ import annotations
 
-import csv
 import math
-import time
-import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
-from sklearn import datasets as sk_datasets
-from sklearn.exceptions import ConvergenceWarning
-from sklearn.metrics import log_loss
 from sklearn.model_selection import train_test_split
-from sklearn.neural_network import MLPClassifier
-from sklearn.preprocessing import StandardScaler
+from threadpoolctl import threadpool_limits
 
-from ..datasets import make_spiral
-from ..estimator import MLPScratchClassifier
-from ..optimizers import available_optimizers
+import skspiral
+
+from .runs import fit_and_measure
+from .summary import summarise
+from .tuning import Contender, draw, scratch_contender, sklearn_contender, trial_rng
+from .workloads import (
+    BOOK_ORDER,
+    DATASETS,
+    HIDDEN,
+    TARGET_LOSS,
+    Split,
+    epoch_budget,
+    load_dataset,
+    task_of,
+)
 
 __all__ = [
-    "DATASETS",
     "CompareResult",
-    "Split",
-    "epoch_budget",
-    "format_table",
-    "load_dataset",
-    "make_models",
-    "optimizer_names",
+    "Plan",
+    "make_contenders",
+    "ordered",
     "run_compare",
-    "scratch_model",
-    "write_csv",
 ]
 
-DATASETS = ("spiral", "moons", "iris", "wine", "breast_cancer", "digits")
-HIDDEN = (64,)
-# Epochs per dataset: the book's 10001 on the spiral, MLPClassifier's default 200
-# elsewhere; --quick keeps the whole run under a minute on two cores.
-DEFAULT_EPOCHS = {"spiral": 10001}
-QUICK_EPOCHS = {"spiral": 1000}
-DEFAULT_OTHER, QUICK_OTHER = 200, 50
-BOOK_ORDER = ("sgd", "adagrad", "rmsprop", "adam")
-
-# The book's tuned chapter-10 settings (full batch on the spiral).
-BOOK_SPIRAL = {
-    "sgd": {"learning_rate": 1.0, "decay": 1e-3, "momentum": 0.9},
-    "adagrad": {"decay": 1e-4},
-    "rmsprop": {"learning_rate": 0.02, "decay": 1e-5, "rho": 0.999},
-    "adam": {"learning_rate": 0.05, "decay": 5e-7},
-}
-MINI_BATCH = {
-    "sgd": {"learning_rate": 0.01, "momentum": 0.9},
-    "adagrad": {"learning_rate": 0.05},
-    "rmsprop": {"learning_rate": 0.001},
-    "adam": {"learning_rate": 0.001},
-}
-# MLPClassifier's counterparts: constant rates, classical (not Nesterov) momentum.
-SKLEARN = {
-    "spiral": {"adam": 0.05, "sgd": 0.1},
-    "other": {"adam": 0.001, "sgd": 0.01},
-}
-SKLEARN_ADAM, SKLEARN_SGD = "MLPClassifier(adam)", "MLPClassifier(sgd, momentum=0.9)"
+BUDGET, SEEDS, QUICK_BUDGET, QUICK_SEEDS = 20, 5, 4, 3
+DEFAULT_SKLEARN = ("adam", "sgd", "lbfgs")
+VALIDATION_FRACTION = 0.2
 
 
 @dataclass
-class Split:
-    """One dataset, standardised with the training part's mean and scale."""
+class Plan:
+    """What one ``compare`` run does; every field is reported with the results."""
 
-    name: str
-    X_train: np.ndarray
-    X_test: np.ndarray
-    y_train: np.ndarray
-    y_test: np.ndarray
+    datasets: list[str]
+    contenders: list[Contender]
+    task: str
+    budget: int
+    seeds: int
+    epochs: dict[str, int]
+    targets: dict[str, float]
+    seed: int
 
 
 @dataclass
 class CompareResult:
-    """Rows of the table, loss/learning-rate curves, and the spiral's models."""
+    """Every run, the summary, loss curves per seed and each best-seed model."""
 
-    rows: list[dict] = field(default_factory=list)
-    curves: dict[str, dict[str, dict[str, list[float]]]] = field(default_factory=dict)
-    spiral_models: dict[str, object] = field(default_factory=dict)
-    spiral: Split | None = None
+    plan: Plan
+    runs: list[dict] = field(default_factory=list)
+    summary: list[dict] = field(default_factory=list)
+    curves: dict[str, dict[str, list[list[float]]]] = field(default_factory=dict)
+    models: dict[str, dict[str, object]] = field(default_factory=dict)
+    splits: dict[str, Split] = field(default_factory=dict)
 
 
-def load_dataset(name: str, seed: int = 0, *, standardise: bool = True) -> Split:
-    """The train/test split of ``name`` (one of :data:`DATASETS`).
+def ordered(names: Sequence[str]) -> list[str]:
+    """The book's optimizers first, in its order, then the others as given."""
+    book = [name for name in BOOK_ORDER if name in names]
+    return book + [name for name in names if name not in BOOK_ORDER]
 
-    Stratified, a quarter held out, fixed by ``seed``; the spiral's test set is a
-    second draw of ``make_spiral`` (seed ``seed + 1``). With ``standardise`` both
-    parts are scaled with the training part's mean and standard deviation.
-    """
-    if name == "spiral":
-        X_train, y_train = make_spiral(300, 3, random_state=seed)
-        X_test, y_test = make_spiral(300, 3, random_state=seed + 1)
-    else:
-        if name == "moons":
-            X, y = sk_datasets.make_moons(500, noise=0.3, random_state=seed)
-        elif name in DATASETS:
-            X, y = getattr(sk_datasets, f"load_{name}")(return_X_y=True)
-        else:
-            raise ValueError(f"unknown dataset {name!r}; choose from {DATASETS}.")
-        X_train, X_test, y_train, y_test = train_test_split(
-            X, y, test_size=0.25, stratify=y, random_state=seed
+
+def make_contenders(
+    optimizers: Sequence[str] | None, sklearn: Sequence[str], task: str
+) -> list[Contender]:
+    """skspiral's optimizers (default: the book's four), then scikit-learn's solvers."""
+    names = list(BOOK_ORDER) if optimizers is None else list(optimizers)
+    if names and task == "regression" and not hasattr(skspiral, "MLPScratchRegressor"):
+        raise ValueError(
+            "the regression race needs skspiral.MLPScratchRegressor, which this "
+            "version of skspiral lacks; race scikit-learn's solvers only with "
+            "optimizers=[]."
         )
-    if standardise:
-        scaler = StandardScaler().fit(X_train)
-        X_train, X_test = scaler.transform(X_train), scaler.transform(X_test)
-    return Split(name, X_train, X_test, y_train, y_test)
+    return [scratch_contender(n) for n in dict.fromkeys(names)] + [
+        sklearn_contender(s, task) for s in dict.fromkeys(sklearn)
+    ]
 
 
-def epoch_budget(dataset: str, epochs: int | None = None, quick: bool = False) -> int:
-    """``epochs`` if given, else the dataset's default (or quick) budget."""
-    if epochs is not None:
-        return epochs
-    if quick:
-        return QUICK_EPOCHS.get(dataset, QUICK_OTHER)
-    return DEFAULT_EPOCHS.get(dataset, DEFAULT_OTHER)
-
-
-def scratch_model(
-    optimizer: str, dataset: str, epochs: int, seed: int = 0
-) -> MLPScratchClassifier:
-    """The MLPScratchClassifier ``compare`` trains for ``optimizer`` on ``dataset``.
-
-    The spiral gets the book's setup (full batch, its initialisation, its tuned
-    hyperparameters); other datasets mini-batches of 200. Early stopping is off.
-    """
-    spiral = dataset == "spiral"
-    tuned = (BOOK_SPIRAL if spiral else MINI_BATCH).get(optimizer, {})
-    return MLPScratchClassifier(
-        HIDDEN,
-        optimizer=optimizer,
-        batch_size=None if spiral else "auto",
-        weight_init="book" if spiral else "auto",
+def _validation_part(split: Split, task: str, seed: int):
+    stratify = split.y_train if task == "classification" else None
+    return train_test_split(
+        split.X_train,
+        split.y_train,
+        test_size=VALIDATION_FRACTION,
+        stratify=stratify,
         random_state=seed,
-        max_iter=epochs,
-        tol=0.0,
-        n_iter_no_change=epochs,
-        **tuned,
     )
 
 
-def optimizer_names() -> list[str]:
-    """Registered optimizers: the book's in its order, then any others by name."""
-    registered = available_optimizers()
-    book = [name for name in BOOK_ORDER if name in registered]
-    return book + [name for name in registered if name not in BOOK_ORDER]
+class _Race:
+    """Runs the plan, collecting rows; ``progress`` gets one line per run."""
 
+    def __init__(self, plan: Plan, progress: Callable[[str], None] | None):
+        self.plan, self.progress = plan, progress
+        self.result = CompareResult(plan)
+        per_pair = plan.budget + plan.seeds
+        self.total = per_pair * len(plan.datasets) * len(plan.contenders)
+        self.done = 0
 
-def make_models(dataset: str, epochs: int, seed: int = 0) -> dict[str, object]:
-    """Unfitted models by label: each registered optimizer, then MLPClassifier."""
-    models: dict[str, object] = {
-        name: scratch_model(name, dataset, epochs, seed) for name in optimizer_names()
-    }
-    spiral = dataset == "spiral"
-    never_stop = {"max_iter": epochs, "tol": 0.0, "n_iter_no_change": epochs}
-    rates = SKLEARN["spiral" if spiral else "other"]
-    common = {
-        "hidden_layer_sizes": HIDDEN,
-        "alpha": 0.0,  # no L2 penalty, as MLPScratchClassifier's default
-        "batch_size": 300 if spiral else "auto",  # the spiral's 300 rows: full batch
-        "random_state": seed,
-        **never_stop,
-    }
-    models[SKLEARN_ADAM] = MLPClassifier(
-        solver="adam", learning_rate_init=rates["adam"], **common
-    )
-    models[SKLEARN_SGD] = MLPClassifier(
-        solver="sgd",
-        learning_rate_init=rates["sgd"],
-        momentum=0.9,
-        nesterovs_momentum=False,
-        **common,
-    )
-    return models
-
-
-def _fit(model, split: Split) -> dict:
-    """Fit ``model`` on the split; return its table row (without the labels)."""
-    start = time.perf_counter()
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ConvergenceWarning)
-        model.fit(split.X_train, split.y_train)
-    seconds = time.perf_counter() - start
-    proba = model.predict_proba(split.X_test)
-    epochs = int(model.n_iter_)
-    return {
-        "train_accuracy": model.score(split.X_train, split.y_train),
-        "test_accuracy": model.score(split.X_test, split.y_test),
-        "test_log_loss": log_loss(split.y_test, proba, labels=model.classes_),
-        "epochs": epochs,
-        "fit_seconds": seconds,
-        "ms_per_epoch": 1000.0 * seconds / max(epochs, 1),
-    }
-
-
-def _curves(model) -> dict[str, list[float]]:
-    """Loss and learning rate per epoch (MLPClassifier's rate is constant)."""
-    if isinstance(model, MLPScratchClassifier):
-        return {
-            "loss": list(model.history_["loss"]),
-            "learning_rate": list(model.history_["learning_rate"]),
+    def record(self, dataset, contender, phase, index, settings, row):
+        plan = self.plan
+        rate = settings.get("learning_rate", settings.get("learning_rate_init"))
+        full = {
+            "dataset": dataset,
+            "task": plan.task,
+            "model": contender.label,
+            "phase": phase,
+            "index": index,
+            "seed": plan.seed if phase == "tune" else (plan.seed + index) % 2**32,
+            "eval_on": "validation" if phase == "tune" else "test",
+            "settings": contender.describe(settings),
+            "learning_rate": math.nan if rate is None else rate,
+            "hidden_layer_sizes": ",".join(map(str, HIDDEN)),
+            "batch_size": "min(200, n)",
+            "max_epochs": plan.epochs[dataset],
+            "target_loss": plan.targets[dataset],
+            **row,
         }
-    loss = list(model.loss_curve_)
-    return {"loss": loss, "learning_rate": [model.learning_rate_init] * len(loss)}
+        self.result.runs.append(full)
+        self.done += 1
+        if self.progress is not None:
+            count = plan.budget if phase == "tune" else plan.seeds
+            line = f"{row['score']:.3f} ({row['fit_seconds']:.2f} s)"
+            if row["status"] != "ok":
+                line = row["status"]
+            self.progress(
+                f"[{self.done:>{len(str(self.total))}}/{self.total}] {dataset:<13} "
+                f"{contender.label:<28} {phase:<5} {index}/{count}  {line}"
+            )
+
+    def tune(self, dataset, contender, data) -> dict:
+        plan = self.plan
+        rng = trial_rng(plan.seed, dataset, contender.label)
+        seen: dict[str, dict] = {}  # the same setting twice: the same run, reused
+        best, best_key = None, None
+        for trial in range(1, plan.budget + 1):
+            settings = draw(contender.space, rng)
+            key = contender.describe(settings)
+            if key not in seen:
+                seen[key] = fit_and_measure(
+                    contender,
+                    settings,
+                    plan.task,
+                    data,
+                    epochs=plan.epochs[dataset],
+                    seed=plan.seed,
+                    target=plan.targets[dataset],
+                )[0]
+            row = seen[key]
+            self.record(dataset, contender, "tune", trial, settings, row)
+            rank = (-_or(row["loss"], math.inf), _or(row["score"], -math.inf))
+            if best_key is None or rank > best_key:
+                best, best_key = settings, rank
+        return best
+
+    def final(self, dataset, contender, settings, data) -> None:
+        plan, result = self.plan, self.result
+        curves = result.curves.setdefault(dataset, {})
+        best_score = -math.inf
+        for k in range(1, plan.seeds + 1):
+            row, model, curve = fit_and_measure(
+                contender,
+                settings,
+                plan.task,
+                data,
+                epochs=plan.epochs[dataset],
+                seed=(plan.seed + k) % 2**32,
+                target=plan.targets[dataset],
+            )
+            self.record(dataset, contender, "final", k, settings, row)
+            if curve:
+                curves.setdefault(contender.label, []).append(curve)
+            if model is not None and _or(row["score"], -math.inf) > best_score:
+                best_score = row["score"]
+                result.models.setdefault(dataset, {})[contender.label] = model
+
+    def run(self) -> CompareResult:
+        plan = self.plan
+        with threadpool_limits(limits=1, user_api="blas"):
+            for dataset in plan.datasets:
+                split = load_dataset(dataset, plan.seed)
+                self.result.splits[dataset] = split
+                X_fit, X_val, y_fit, y_val = _validation_part(
+                    split, plan.task, plan.seed
+                )
+                tuning = (X_fit, y_fit, X_val, y_val)
+                testing = (split.X_train, split.y_train, split.X_test, split.y_test)
+                for contender in plan.contenders:
+                    settings = self.tune(dataset, contender, tuning)
+                    self.final(dataset, contender, settings, testing)
+        self.result.summary = summarise(self.result.runs)
+        return self.result
 
 
-def _failed_row(epochs: int) -> dict:
-    metrics = ("train_accuracy", "test_accuracy", "test_log_loss", "fit_seconds")
-    return {
-        **dict.fromkeys(metrics, math.nan),
-        "epochs": epochs,
-        "ms_per_epoch": math.nan,
-    }
+def _or(value: float, fallback: float) -> float:
+    return fallback if value is None or np.isnan(value) else value
 
 
 def run_compare(
     datasets: Sequence[str] = DATASETS,
     *,
+    optimizers: Sequence[str] | None = None,
+    sklearn: Sequence[str] = DEFAULT_SKLEARN,
+    budget: int | None = None,
+    seeds: int | None = None,
     epochs: int | None = None,
-    seed: int = 0,
     quick: bool = False,
+    seed: int = 0,
+    target_loss: float | None = None,
     progress: Callable[[str], None] | None = None,
 ) -> CompareResult:
-    """Train and score every model on every dataset; ``progress`` gets one line each.
+    """Tune and retrain every contender on every dataset; see the module docstring.
 
-    A model that fails (say a custom optimizer diverges) gets a row of NaN and a
-    progress line saying why; the others still run.
+    ``budget``, ``seeds`` and ``epochs`` default to the full run's (20 trials, 5
+    seeds, 1000 epochs on the spiral and 200 elsewhere) or, with ``quick``, to
+    4, 3 and 300/40. ``target_loss`` replaces :data:`TARGET_LOSS` for every
+    dataset. All datasets must share a task (classification or regression).
     """
-    result = CompareResult()
-    n_models = len(optimizer_names()) + 2
-    total, done = n_models * len(datasets), 0
-    for dataset in datasets:
-        split = load_dataset(dataset, seed)
-        budget = epoch_budget(dataset, epochs, quick)
-        result.curves[dataset] = {}
-        for label, model in make_models(dataset, budget, seed).items():
-            done += 1
-            try:
-                row = _fit(model, split)
-            except Exception as exc:  # one bad model must not sink the table
-                row, line = _failed_row(budget), f"FAILED: {exc}"
-            else:
-                result.curves[dataset][label] = _curves(model)
-                if dataset == "spiral":
-                    result.spiral_models[label] = model
-                line = (
-                    f"train {row['train_accuracy']:.3f}  "
-                    f"test {row['test_accuracy']:.3f}  ({row['fit_seconds']:.1f} s)"
-                )
-            result.rows.append({"dataset": dataset, "model": label, **row})
-            if progress is not None:
-                progress(f"[{done:>2}/{total}] {dataset:<13} {label:<32} {line}")
-        if dataset == "spiral":
-            result.spiral = split
-    return result
-
-
-COLUMNS = (
-    "dataset",
-    "model",
-    "train_accuracy",
-    "test_accuracy",
-    "test_log_loss",
-    "epochs",
-    "fit_seconds",
-    "ms_per_epoch",
-)
-
-
-def write_csv(rows: list[dict], path, fieldnames=COLUMNS) -> None:
-    """Write ``rows`` with a header (by default the compare table's columns)."""
-    with open(path, "w", newline="") as f:
-        writer = csv.DictWriter(f, fieldnames=fieldnames, extrasaction="ignore")
-        writer.writeheader()
-        writer.writerows(rows)
-
-
-def format_table(rows: list[dict]) -> str:
-    """The table as aligned text."""
-    width = max([len(r["model"]) for r in rows] + [5])
-    header = (
-        f"{'dataset':<13} {'model':<{width}} {'train acc':>9} {'test acc':>8} "
-        f"{'test loss':>9} {'epochs':>6} {'fit s':>7} {'ms/epoch':>8}"
+    tasks = {task_of(name) for name in datasets}
+    if len(tasks) != 1:
+        raise ValueError(f"datasets of one task only, got {sorted(tasks)}.")
+    task = tasks.pop()
+    plan = Plan(
+        datasets=list(dict.fromkeys(datasets)),
+        contenders=make_contenders(optimizers, sklearn, task),
+        task=task,
+        budget=budget or (QUICK_BUDGET if quick else BUDGET),
+        seeds=seeds or (QUICK_SEEDS if quick else SEEDS),
+        epochs={d: epoch_budget(d, epochs, quick) for d in datasets},
+        targets={d: target_loss or TARGET_LOSS.get(d, 0.1) for d in datasets},
+        seed=seed,
     )
-    lines = [header, "-" * len(header)]
-    for r in rows:
-        lines.append(
-            f"{r['dataset']:<13} {r['model']:<{width}} {r['train_accuracy']:>9.3f} "
-            f"{r['test_accuracy']:>8.3f} {r['test_log_loss']:>9.3f} "
-            f"{r['epochs']:>6d} {r['fit_seconds']:>7.2f} {r['ms_per_epoch']:>8.3f}"
-        )
-    return "\n".join(lines)
+    return _Race(plan, progress).run()

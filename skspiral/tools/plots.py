@@ -1,4 +1,7 @@
-"""Pictures for the command line: decision regions, loss curves, search heatmaps.
+"""Pictures for the command line: decision regions and search heatmaps.
+
+``compare``'s own pictures (loss over seeds, ranking, tuning) are in
+:mod:`skspiral.tools.compare_plots`.
 
 matplotlib is optional (``pip install "skspiral[plot]"``) and imported only inside
 these functions. They build :class:`matplotlib.figure.Figure` objects directly,
@@ -17,7 +20,6 @@ __all__ = [
     "PLOT_HINT",
     "matplotlib_available",
     "plot_decision_boundaries",
-    "plot_loss_curves",
     "plot_search_heatmap",
     "save",
 ]
@@ -113,61 +115,6 @@ def _draw_regions(ax, model, xx, yy, classes, colors) -> None:
     regions = np.searchsorted(classes, predicted).reshape(xx.shape)
     levels = np.arange(len(classes) + 1) - 0.5  # one band per class index
     ax.contourf(xx, yy, regions, levels=levels, cmap=ListedColormap(colors), alpha=0.3)
-
-
-def plot_loss_curves(
-    curves: Mapping[str, Mapping[str, Mapping[str, Sequence[float]]]],
-    *,
-    title: str | None = None,
-):
-    """Training loss and learning rate per epoch: one row per dataset.
-
-    Parameters
-    ----------
-    curves : mapping dataset -> model label -> {"loss": [...], "learning_rate": [...]}
-        As in :attr:`skspiral.tools.compare.CompareResult.curves`.
-
-    Returns
-    -------
-    matplotlib.figure.Figure
-        With two axes per dataset (loss left, learning rate right), both on a log
-        scale, and one legend naming the models (MLPClassifier's dashed).
-    """
-    labels = list(dict.fromkeys(m for per in curves.values() for m in per))
-    colors = dict(zip(labels, _class_colors(max(len(labels), 1))))
-    fig = _figure(figsize=(12, 2.8 * len(curves) + 1.0), layout="constrained")
-    axes = fig.subplots(len(curves), 2, squeeze=False, width_ratios=(3, 2))
-    for (dataset, per_model), (ax_loss, ax_lr) in zip(curves.items(), axes):
-        for label, curve in per_model.items():
-            epochs = np.arange(1, len(curve["loss"]) + 1)
-            style = {"color": colors[label], "ls": _dashes(label), "lw": 1}
-            ax_loss.plot(epochs, curve["loss"], label=label, **style)
-            ax_lr.plot(epochs, curve["learning_rate"], **style)
-        ax_loss.set_title(f"{dataset}: training loss", fontsize=10)
-        ax_lr.set_title(f"{dataset}: learning rate", fontsize=10)
-        ax_loss.set_ylabel("cross-entropy")
-        ax_lr.set_ylabel("learning rate")
-        for ax in (ax_loss, ax_lr):
-            ax.set_yscale("log")
-            ax.set_xlabel("epoch")
-            ax.grid(True, which="major", alpha=0.3)
-    # Every model gets a legend entry, even one missing from the first row.
-    handles = [_line(colors[label], label) for label in labels]
-    fig.legend(handles=handles, loc="outside lower center", ncols=min(len(labels), 6))
-    if title:
-        fig.suptitle(title)
-    return fig
-
-
-def _dashes(label: str) -> str:
-    # scikit-learn's models dashed, so a shared learning rate shows both lines.
-    return "--" if label.startswith("MLPClassifier") else "-"
-
-
-def _line(color, label):
-    from matplotlib.lines import Line2D
-
-    return Line2D([], [], color=color, ls=_dashes(label), lw=2, label=label)
 
 
 def plot_search_heatmap(

@@ -29,8 +29,8 @@ from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
 
 from ..optimizers import get_optimizer_class
-from . import compare
-from .compare import BOOK_SPIRAL, MINI_BATCH, load_dataset, scratch_model
+from . import workloads
+from .workloads import BOOK_SPIRAL, MINI_BATCH, load_dataset, scratch_model
 
 __all__ = [
     "BACKENDS",
@@ -188,7 +188,7 @@ def result_rows(search) -> list[dict]:
 
 def write_csv(rows: list[dict], path) -> None:
     """The search results, one row per candidate, columns as in ``result_rows``."""
-    compare.write_csv(rows, path, fieldnames=list(rows[0]))
+    workloads.write_csv(rows, path)
 
 
 def format_rows(rows: list[dict], top: int = 5) -> str:

@@ -22,7 +22,7 @@ from .arguments import (
     positive_int,
     seed,
 )
-from .compare import BOOK_SPIRAL
+from .workloads import BOOK_SPIRAL
 
 __all__ = ["OPTIMIZER_FLAGS", "add_train_parser", "run_train"]
 
