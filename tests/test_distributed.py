@@ -109,10 +109,14 @@ def registered_on(client, workers) -> list[list[str]]:
 
 def test_dask_scores_equal_sequential_ones_for_module_level_optimizers(client):
     registry.register_optimizer("dask_module_sgd", ModuleSGD)
-    grid = {
-        "optimizer": [ModuleSGD, ModuleSGD(momentum=0.5), "dask_module_sgd", "adam"],
-        "learning_rate": [0.02, 0.1],
-    }
+    rates = [0.02, 0.1]
+    grid = [
+        {"optimizer": [ModuleSGD, "dask_module_sgd", "adam"], "learning_rate": rates},
+        {  # an instance holds its own rate: the flat keyword stays None
+            "optimizer": [ModuleSGD(momentum=0.5, learning_rate=r) for r in rates],
+            "learning_rate": [None],
+        },
+    ]
 
     on_dask, sequential, workers = dask_and_sequential_scores(client, grid)
 

@@ -143,8 +143,8 @@ def build_optimizer(est) -> Optimizer:
             "set each hyperparameter in one place."
         )
     optimizer = get_optimizer(est.optimizer, **{**flat, **extra})
-    _route_to_wrapped(est, optimizer, accepted)
     _check_implemented(optimizer)
+    _route_to_wrapped(est, optimizer, accepted)
     return optimizer
 
 

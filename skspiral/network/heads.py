@@ -27,21 +27,41 @@ from .losses import CLIP, clip, mean_loss, row_reduce, scale_to_mean
 __all__ = ["HEADS", "LogisticCrossEntropy", "SoftmaxCrossEntropy", "SquaredError"]
 
 
-def _agreeing_log(proba: np.ndarray, stable: np.ndarray) -> np.ndarray:
-    """``log(proba)`` wherever ``proba > 0``, the stable form where it underflowed.
+def _log_of(proba: np.ndarray) -> np.ndarray:
+    """``log(proba)`` exactly, ``-inf`` where a probability rounded to 0.
 
-    So ``predict_log_proba`` equals ``log(predict_proba)`` wherever that is finite,
-    and stays finite (never -inf) where the probability rounds to 0.
+    scikit-learn's estimator checks (and MLPClassifier) require
+    ``predict_log_proba == log(predict_proba)`` everywhere; the probabilities
+    themselves come from the stable forms, so a 0 is a true underflow.
     """
     with np.errstate(divide="ignore"):
-        return np.where(proba > 0, np.log(proba), stable)
+        return np.log(proba)
 
 
 def _accuracy(predicted: np.ndarray, y: np.ndarray, sample_weight) -> float:
     return float(np.average(predicted == y, weights=sample_weight))
 
 
-class SoftmaxCrossEntropy:
+class _ClassificationHead:
+    """What both classification heads share: the metric and the loss of outputs."""
+
+    metric_name = "accuracy"
+
+    @staticmethod
+    def epoch_metric(n_correct, y: np.ndarray) -> float:
+        """Unweighted share of rows classified correctly during the epoch."""
+        return n_correct / y.shape[0]
+
+    @classmethod
+    def loss(cls, z, y, sample_weight=None) -> float:
+        return cls.loss_and_grad(z.copy(), y, sample_weight)[0]
+
+    @classmethod
+    def score(cls, z, y, sample_weight=None) -> float:
+        return _accuracy(cls.decide(z), y, sample_weight)
+
+
+class SoftmaxCrossEntropy(_ClassificationHead):
     """Softmax output with categorical cross-entropy; one output unit per class.
 
     ``y`` holds class indices. The recorded loss clips ``p_true`` to
@@ -49,7 +69,6 @@ class SoftmaxCrossEntropy:
     """
 
     out_activation = "softmax"
-    metric_name = "accuracy"
 
     @staticmethod
     def n_outputs(n_classes: int) -> int:
@@ -63,9 +82,7 @@ class SoftmaxCrossEntropy:
 
     @classmethod
     def log_proba(cls, z: np.ndarray) -> np.ndarray:
-        shifted = z - z.max(axis=1, keepdims=True)
-        stable = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
-        return _agreeing_log(cls.proba(z), stable)
+        return _log_of(cls.proba(z))
 
     @staticmethod
     def decide(z: np.ndarray) -> np.ndarray:
@@ -94,28 +111,14 @@ class SoftmaxCrossEntropy:
         scale_to_mean(z, sample_weight)
         return loss, n_correct, z
 
-    @staticmethod
-    def epoch_metric(n_correct, y: np.ndarray) -> float:
-        """Unweighted share of rows classified correctly during the epoch."""
-        return n_correct / y.shape[0]
 
-    @classmethod
-    def loss(cls, z, y, sample_weight=None) -> float:
-        return cls.loss_and_grad(z.copy(), y, sample_weight)[0]
-
-    @classmethod
-    def score(cls, z, y, sample_weight=None) -> float:
-        return _accuracy(cls.decide(z), y, sample_weight)
-
-
-class LogisticCrossEntropy:
+class LogisticCrossEntropy(_ClassificationHead):
     """One logistic output unit for two classes (as MLPClassifier; book ch. 16).
 
     ``y`` holds class indices 0 and 1.
     """
 
     out_activation = "logistic"
-    metric_name = "accuracy"
 
     @staticmethod
     def n_outputs(n_classes: int) -> int:
@@ -130,9 +133,7 @@ class LogisticCrossEntropy:
 
     @classmethod
     def log_proba(cls, z: np.ndarray) -> np.ndarray:
-        logit = z[:, 0]
-        stable = -np.column_stack([np.logaddexp(0, logit), np.logaddexp(0, -logit)])
-        return _agreeing_log(cls.proba(z), stable)
+        return _log_of(cls.proba(z))
 
     @staticmethod
     def decide(z: np.ndarray) -> np.ndarray:
@@ -150,16 +151,6 @@ class LogisticCrossEntropy:
         logit -= y
         scale_to_mean(z, sample_weight)
         return loss, n_correct, z
-
-    epoch_metric = SoftmaxCrossEntropy.epoch_metric
-
-    @classmethod
-    def loss(cls, z, y, sample_weight=None) -> float:
-        return cls.loss_and_grad(z.copy(), y, sample_weight)[0]
-
-    @classmethod
-    def score(cls, z, y, sample_weight=None) -> float:
-        return _accuracy(cls.decide(z), y, sample_weight)
 
 
 class SquaredError:
