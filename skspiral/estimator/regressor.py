@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+from scipy.sparse import issparse
 from sklearn.base import RegressorMixin
 
 from ..network import SquaredError
@@ -59,6 +60,11 @@ class MLPScratchRegressor(RegressorMixin, BaseMLPScratch):
 
     def _check_targets(self, y, dtype, *, classes, continuing, incremental):
         """``y`` as a 2-D float array of X's dtype; ``(y, n_outputs, {})``."""
+        if issparse(y):  # validate_data lets a sparse y through with multi_output
+            raise ValueError(
+                "MLPScratchRegressor does not take a sparse y; pass a dense array "
+                "(y.toarray())."
+            )
         y = np.asarray(y, dtype=dtype)
         y = y.reshape(-1, 1) if y.ndim == 1 else y
         if continuing and y.shape[1] != self.n_outputs_:
