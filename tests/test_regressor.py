@@ -197,17 +197,17 @@ def test_sparse_y_is_a_clear_error():
 
 # --------------------------------------------------------- the training run
 def test_first_epoch_loss_is_half_the_mean_squared_error_plus_l2():
-    alpha = 0.5
+    alpha, y = 0.5, Y + 5.0  # off-centre, so an R² about 0 instead of the mean shows
     params = dict(batch_size=None, shuffle=False, alpha=alpha, optimizer="sgd")
     # One epoch at a 1e-300 learning rate keeps the initial weights exactly.
-    start = _fit(_reg(**params, max_iter=1, learning_rate=1e-300), X, Y)
+    start = _fit(_reg(**params, max_iter=1, learning_rate=1e-300), X, y)
     p0 = start.predict(X)
     penalty = sum(float(np.sum(W**2)) for W in start.coefs_)
-    expected = 0.5 * np.mean((Y - p0) ** 2) + 0.5 * alpha * penalty / len(Y)
+    expected = 0.5 * np.mean((y - p0) ** 2) + 0.5 * alpha * penalty / len(y)
 
-    est = _fit(_reg(**params, max_iter=3, learning_rate=0.1), X, Y)
+    est = _fit(_reg(**params, max_iter=3, learning_rate=0.1), X, y)
     assert est.loss_curve_[0] == pytest.approx(expected, rel=1e-12)
-    assert est.history_["r2"][0] == pytest.approx(r2_score(Y, p0), rel=1e-12)
+    assert est.history_["r2"][0] == pytest.approx(r2_score(y, p0), rel=1e-12)
     assert est.loss_curve_[1] < est.loss_curve_[0]
 
 
