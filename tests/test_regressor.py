@@ -190,6 +190,21 @@ def test_warm_start_with_another_number_of_outputs_is_a_clear_error():
     assert est.n_outputs_ == 3
 
 
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_a_target_too_large_to_square_is_a_clear_error_naming_y(dtype):
+    big = 1e160 if dtype == np.float64 else 1e19
+    with pytest.raises(ValueError, match="y is too large.*Scale the target"):
+        _reg().fit(X.astype(dtype), Y * big)
+    _fit(_reg(max_iter=2), X.astype(dtype), Y * big / 1e10)  # representable
+
+
+def test_partial_fit_with_another_number_of_outputs_is_a_clear_error():
+    est = _reg().partial_fit(X3, Y3)
+    with pytest.raises(ValueError, match="y has 1 output.* has 3.*call fit"):
+        est.partial_fit(X, Y)
+    assert est.n_outputs_ == 3
+
+
 def test_sparse_y_is_a_clear_error():
     with pytest.raises(ValueError, match="sparse"):
         _reg().fit(X, sp.csr_matrix(Y3))

@@ -68,10 +68,12 @@ class MLPScratchRegressor(RegressorMixin, BaseMLPScratch):
         y = np.asarray(y, dtype=dtype)
         y = y.reshape(-1, 1) if y.ndim == 1 else y
         if continuing and y.shape[1] != self.n_outputs_:
+            afresh = "call fit" if incremental else "set warm_start=False"
             raise ValueError(
                 f"y has {y.shape[1]} output(s) but the fitted model has "
-                f"{self.n_outputs_}; set warm_start=False to start afresh."
+                f"{self.n_outputs_}; {afresh} to start afresh."
             )
+        _check_target_scale(y)
         return y, y.shape[1], {}
 
     @staticmethod
@@ -90,3 +92,20 @@ class MLPScratchRegressor(RegressorMixin, BaseMLPScratch):
         """Predicted targets; 1-D when the model has one output (as MLPRegressor)."""
         z, model = self._forward(X)
         return z.ravel() if z.shape[1] == 1 else z
+
+
+def _check_target_scale(y: np.ndarray) -> None:
+    """Raise if the squared-error sums of ``y`` overflow its dtype.
+
+    Then the very first loss is infinite whatever the weights, and the divergence
+    check would blame the features; the target's scale is the cause.
+    """
+    with np.errstate(over="ignore"):
+        finite = np.isfinite(np.square(y).sum(axis=0)).all()
+    if not finite:
+        raise ValueError(
+            f"y is too large for a squared-error loss in {y.dtype.name}: the sum of "
+            f"its squares overflows (largest |y| {np.abs(y).max():.3g}). Scale the "
+            "target, e.g. TransformedTargetRegressor(MLPScratchRegressor(), "
+            "transformer=StandardScaler())."
+        )
