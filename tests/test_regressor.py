@@ -20,6 +20,7 @@ from test_network import HAND_ACTIVATIONS, numerical_gradient, relative_error
 
 from skspiral import MLPScratchRegressor
 from skspiral.network import MLP, SquaredError
+from skspiral.optimizers import SGD, Adam
 from skspiral.training import DivergenceError
 
 TOL = 1e-6  # relative error allowed between analytic and numerical gradients
@@ -326,6 +327,35 @@ def test_divergence_on_a_first_fit_leaves_the_estimator_unfitted():
         est.fit(X, Y)
     with pytest.raises(NotFittedError):
         check_is_fitted(est)
+
+
+class InterruptAtStep(SGD):
+    """SGD that raises KeyboardInterrupt when about to take step 3."""
+
+    def _update(self, params, grads, state, lr):
+        if state.t == 3:
+            raise KeyboardInterrupt
+        super()._update(params, grads, state, lr)
+
+
+def test_keyboard_interrupt_keeps_the_epochs_completed_so_far():
+    params = dict(batch_size=None, shuffle=False, learning_rate=0.01, max_iter=9)
+    est = _reg(**params, optimizer=InterruptAtStep)
+    with pytest.warns(UserWarning, match="interrupted"):
+        _fit(est, X, Y)
+    assert (est.t_, est.n_iter_, len(est.loss_curve_)) == (3, 3, 3)
+    three = _fit(_reg(**{**params, "max_iter": 3}, optimizer="sgd"), X, Y)
+    _assert_same_weights(_weights(est), _weights(three))
+
+
+def test_keyboard_interrupt_in_the_first_epoch_leaves_a_fitted_model_unchanged():
+    est = _fit(_reg(learning_rate=0.01), X, Y)
+    weights, curve = _weights(est), list(est.loss_curve_)
+    est.set_params(optimizer=InterruptAtStep, batch_size=10)  # 12 steps an epoch
+    with pytest.raises(KeyboardInterrupt):
+        est.fit(X, Y)
+    _assert_same_weights(_weights(est), weights)
+    assert est.loss_curve_ == curve and type(est.optimizer_) is Adam
 
 
 @pytest.mark.parametrize("fmt", ["dense64", "dense32", "csr"])
