@@ -91,7 +91,8 @@ class MLPScratchRegressor(RegressorMixin, BaseMLPScratch):
     def predict(self, X) -> np.ndarray:
         """Predicted targets; 1-D when the model has one output (as MLPRegressor)."""
         z, model = self._forward(X)
-        return z.ravel() if z.shape[1] == 1 else z
+        predicted = model.network_.head.predict(z)
+        return predicted.ravel() if predicted.shape[1] == 1 else predicted
 
 
 def _check_target_scale(y: np.ndarray) -> None:
