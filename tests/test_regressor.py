@@ -433,3 +433,20 @@ def test_adam_from_identical_weights_ends_within_1pct_of_mlpregressor(batch_size
     assert len(ours.loss_curve_) == len(theirs.loss_curve_) == 100
     assert ours.loss_curve_[-1] < 0.5 * ours.loss_curve_[0]  # it did train
     assert ours.loss_curve_[-1] == pytest.approx(theirs.loss_curve_[-1], rel=0.01)
+
+
+def test_multi_output_steps_are_mlpregressors_divided_by_the_number_of_outputs():
+    # The documented difference: MLPRegressor steps along the gradient of the sum
+    # of the per-output losses, skspiral along that of their mean (the reported
+    # loss). Without L2, plain SGD at n_outputs times the rate retraces it.
+    common = dict(hidden_layer_sizes=(16,), max_iter=20, random_state=0, alpha=0.0)
+    common.update(shuffle=False, tol=0.0, n_iter_no_change=10**6, batch_size=40)
+    theirs = MLPRegressor(**common, solver="sgd", learning_rate_init=0.01, momentum=0)
+    ours = MLPScratchRegressor(
+        **common, optimizer="sgd", learning_rate=0.03, momentum=0.0, decay=0.0
+    )
+    ours.set_params(weight_init="glorot_uniform")
+    _fit(theirs, X3, Y3)
+    _fit(ours, X3, Y3)
+    np.testing.assert_allclose(ours.loss_curve_, theirs.loss_curve_, rtol=1e-9)
+    np.testing.assert_allclose(ours.predict(X3), theirs.predict(X3), rtol=1e-8)
