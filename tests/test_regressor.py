@@ -442,10 +442,8 @@ def test_multi_output_steps_are_mlpregressors_divided_by_the_number_of_outputs()
     common = dict(hidden_layer_sizes=(16,), max_iter=20, random_state=0, alpha=0.0)
     common.update(shuffle=False, tol=0.0, n_iter_no_change=10**6, batch_size=40)
     theirs = MLPRegressor(**common, solver="sgd", learning_rate_init=0.01, momentum=0)
-    ours = MLPScratchRegressor(
-        **common, optimizer="sgd", learning_rate=0.03, momentum=0.0, decay=0.0
-    )
-    ours.set_params(weight_init="glorot_uniform")
+    ours = MLPScratchRegressor(**common, optimizer="sgd", learning_rate=0.03)
+    ours.set_params(momentum=0.0, decay=0.0, weight_init="glorot_uniform")
     _fit(theirs, X3, Y3)
     _fit(ours, X3, Y3)
     np.testing.assert_allclose(ours.loss_curve_, theirs.loss_curve_, rtol=1e-9)
