@@ -360,3 +360,13 @@ def test_heldout_quality_benchmark_runs_quick_and_writes_json(tmp_path):
             assert 0.0 <= row[key]["mean"] <= 1.0
             assert len(row[key]["scores"]) == row["n_splits"]
     assert "iris" in done.stdout and "spiral" in done.stdout
+    regression = {row["dataset"]: row for row in payload["regression_results"]}
+    assert set(regression) == {"diabetes", "friedman1"}
+    for row in regression.values():
+        for key in ("skspiral", "MLPRegressor"):
+            assert 0.2 < row[key]["mean"] <= 1.0  # both learn well above a constant
+            assert len(row[key]["scores"]) == 2
+        assert (
+            row["difference"] == row["skspiral"]["mean"] - row["MLPRegressor"]["mean"]
+        )
+    assert "diabetes" in done.stdout and "friedman1" in done.stdout

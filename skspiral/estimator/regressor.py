@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+from scipy.sparse import issparse
 from sklearn.base import RegressorMixin
 
 from ..network import SquaredError
@@ -59,13 +60,20 @@ class MLPScratchRegressor(RegressorMixin, BaseMLPScratch):
 
     def _check_targets(self, y, dtype, *, classes, continuing, incremental):
         """``y`` as a 2-D float array of X's dtype; ``(y, n_outputs, {})``."""
+        if issparse(y):  # validate_data lets a sparse y through with multi_output
+            raise ValueError(
+                "MLPScratchRegressor does not take a sparse y; pass a dense array "
+                "(y.toarray())."
+            )
         y = np.asarray(y, dtype=dtype)
         y = y.reshape(-1, 1) if y.ndim == 1 else y
         if continuing and y.shape[1] != self.n_outputs_:
+            afresh = "call fit" if incremental else "set warm_start=False"
             raise ValueError(
                 f"y has {y.shape[1]} output(s) but the fitted model has "
-                f"{self.n_outputs_}; set warm_start=False to start afresh."
+                f"{self.n_outputs_}; {afresh} to start afresh."
             )
+        _check_target_scale(y)
         return y, y.shape[1], {}
 
     @staticmethod
@@ -83,4 +91,22 @@ class MLPScratchRegressor(RegressorMixin, BaseMLPScratch):
     def predict(self, X) -> np.ndarray:
         """Predicted targets; 1-D when the model has one output (as MLPRegressor)."""
         z, model = self._forward(X)
-        return z.ravel() if z.shape[1] == 1 else z
+        predicted = model.network_.head.predict(z)
+        return predicted.ravel() if predicted.shape[1] == 1 else predicted
+
+
+def _check_target_scale(y: np.ndarray) -> None:
+    """Raise if the squared-error sums of ``y`` overflow its dtype.
+
+    Then the very first loss is infinite whatever the weights, and the divergence
+    check would blame the features; the target's scale is the cause.
+    """
+    with np.errstate(over="ignore"):
+        finite = np.isfinite(np.square(y).sum(axis=0)).all()
+    if not finite:
+        raise ValueError(
+            f"y is too large for a squared-error loss in {y.dtype.name}: the sum of "
+            f"its squares overflows (largest |y| {np.abs(y).max():.3g}). Scale the "
+            "target, e.g. TransformedTargetRegressor(MLPScratchRegressor(), "
+            "transformer=StandardScaler())."
+        )
