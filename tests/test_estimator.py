@@ -279,12 +279,15 @@ def test_array_fit_then_dataframe_predict_warns():
         est.predict(pd.DataFrame(X_SPIRAL, columns=["a", "b"]))
 
 
-def test_predict_log_proba_is_finite_for_extreme_finite_input():
+def test_predict_log_proba_is_the_log_of_proba_for_extreme_finite_input():
     est = MLPScratchClassifier((8,), max_iter=20, random_state=0)
     est.fit(X_SPIRAL, Y_SPIRAL)
     for scale in (1e3, 1e8, 1e150):
+        proba = est.predict_proba(X_SPIRAL * scale)
         log_p = est.predict_log_proba(X_SPIRAL * scale)
-        assert np.isfinite(log_p).all()
+        assert not np.isnan(log_p).any() and (log_p <= 0).all()
+        with np.errstate(divide="ignore"):
+            np.testing.assert_array_equal(log_p, np.log(proba))
         np.testing.assert_allclose(np.exp(log_p).sum(axis=1), 1.0)
 
 
