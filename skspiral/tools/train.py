@@ -13,10 +13,12 @@ import warnings
 import numpy as np
 
 from ..optimizers import get_optimizer_class
+from ..schedules import available_schedules, get_schedule
 from ..training import DivergenceError
 from .arguments import (
     SEED_HELP,
     SEED_MAX,
+    UsageError,
     build_optimizer,
     one_line,
     positive_int,
@@ -77,6 +79,18 @@ def add_train_parser(subparsers) -> None:
         help="the book's setup: 0.01*N(0,1) weights drawn after the data from one "
         "RandomState, full batch, no shuffling",
     )
+    p.add_argument(
+        "--schedule",
+        choices=available_schedules(),
+        help="a learning-rate schedule starting from the optimizer's rate and "
+        "spanning the run (cosine and onecycle end with the last epoch, step "
+        "divides by 10 at each third, exponential ends at 1%%)",
+    )
+    p.add_argument(
+        "--warmup-steps",
+        type=positive_int,
+        help="with --schedule cosine: steps of linear warmup from 0",
+    )
     p.add_argument("--seed", type=seed, default=0, help=SEED_HELP)
     p.set_defaults(handler=run_train)
 
@@ -105,6 +119,40 @@ def _train_optimizer(args):
     return build_optimizer(args.optimizer, settings)
 
 
+# How a schedule named on the command line spans a run of ``steps`` steps.
+_SPANS = {
+    "cosine": lambda steps: {"decay_steps": steps},
+    "onecycle": lambda steps: {"total_steps": steps},
+    "step": lambda steps: {"step_size": max(1, steps // 3)},
+    "exponential": lambda steps: {"decay_steps": steps, "decay_rate": 0.01},
+}
+
+
+def _with_schedule(args, optimizer, steps: int):
+    """``optimizer`` with its learning rate turned into ``--schedule``'s schedule."""
+    if args.schedule is None:
+        if args.warmup_steps is not None:
+            raise UsageError("--warmup-steps goes with --schedule cosine")
+        return optimizer
+    params = optimizer.get_params(deep=False)
+    if "learning_rate" not in params or not isinstance(params["learning_rate"], float):
+        raise UsageError(f"--schedule: {args.optimizer} has no learning rate to vary")
+    if args.decay:  # the book's tuned decay, if any, is replaced silently
+        raise UsageError(f"--schedule {args.schedule} replaces --decay: give one")
+    span = _SPANS.get(args.schedule, lambda steps: {})(steps)
+    if args.warmup_steps is not None:
+        if args.schedule != "cosine":
+            raise UsageError("--warmup-steps goes with --schedule cosine")
+        span["warmup_steps"] = args.warmup_steps
+    try:
+        schedule = get_schedule(
+            args.schedule, learning_rate=params["learning_rate"], **span
+        )
+    except (TypeError, ValueError) as error:
+        raise UsageError(f"--schedule {args.schedule}: {one_line(error)}") from None
+    return optimizer.set_params(learning_rate=schedule, decay=0.0)
+
+
 def _option(flag: str, value: float) -> str:
     return f"--{flag.replace('_', '-')} {value:g}"
 
@@ -114,8 +162,9 @@ def run_train(args) -> int:
     from ..datasets import make_spiral
     from ..estimator import MLPScratchClassifier
 
-    optimizer = _train_optimizer(args)
     epochs = args.epochs or (10001 if args.book else 1000)
+    steps_per_epoch = 1 if args.book else 2  # 300 rows: full batch, or 200 + 100
+    optimizer = _with_schedule(args, _train_optimizer(args), epochs * steps_per_epoch)
     # With --book the data (in the book's order) and then the weights come from
     # one stream, as in the book.
     rng = np.random.RandomState(args.seed) if args.book else args.seed
