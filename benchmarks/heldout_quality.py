@@ -15,17 +15,16 @@ training split, through ``TransformedTargetRegressor``; R² is measured on the
 original scale), and of ``make_friedman1(1000, random_state=0)`` (raw target).
 
 The issue's bar: skspiral no worse than scikit-learn by more than 0.02 on every
-dataset, in accuracy or in R². A third classification column, "matched", runs
-skspiral with MLPClassifier's hidden size (100) and initialisation
-(Glorot-uniform) set explicitly: it separates the effect of the two libraries'
-defaults from that of the implementation. The bar applies to the default
-estimators only.
+dataset, in accuracy or in R². With ``--lbfgs`` a third table races
+``optimizer="lbfgs"`` against ``solver="lbfgs"`` on the four classification data
+sets (the same bar).
 
 Usage::
 
     python benchmarks/heldout_quality.py            # full run (a few minutes)
     python benchmarks/heldout_quality.py --quick    # smoke test (seconds)
     python benchmarks/heldout_quality.py --out DIR  # where the JSON goes
+    python benchmarks/heldout_quality.py --lbfgs    # also L-BFGS on both sides
 """
 
 from __future__ import annotations
@@ -62,9 +61,11 @@ RESULTS_DIR = Path(__file__).resolve().parent / "results"
 CLASSIFIERS = {
     "skspiral": lambda seed: MLPScratchClassifier(random_state=seed),
     "MLPClassifier": lambda seed: MLPClassifier(random_state=seed),
-    "matched": lambda seed: MLPScratchClassifier(
-        (100,), weight_init="glorot_uniform", random_state=seed
-    ),
+}
+# L-BFGS on both sides, each at its defaults otherwise (``--lbfgs``).
+LBFGS = {
+    "skspiral": lambda seed: MLPScratchClassifier(optimizer="lbfgs", random_state=seed),
+    "MLPClassifier": lambda seed: MLPClassifier(solver="lbfgs", random_state=seed),
 }
 REGRESSORS = {
     "skspiral": lambda seed: MLPScratchRegressor(random_state=seed),
@@ -113,10 +114,12 @@ def make_model(name: str, estimator):
     return model
 
 
-def evaluate(name: str, n_splits: int) -> dict:
+def evaluate(name: str, n_splits: int, lbfgs: bool = False) -> dict:
     """Test scores (accuracy or R²) and fit times of each estimator on ``name``."""
     task = "regression" if name in REGRESSION else "classification"
     estimators, reference, metric = TASKS[task]
+    if lbfgs:
+        estimators = LBFGS
     scores = {key: [] for key in estimators}
     seconds = {key: [] for key in estimators}
     n_iters = {key: [] for key in estimators}
@@ -141,20 +144,16 @@ def evaluate(name: str, n_splits: int) -> dict:
             "n_iter": n_iters[key],
         }
     row["difference"] = row["skspiral"]["mean"] - row[reference]["mean"]
-    if "matched" in estimators:
-        row["matched_difference"] = row["matched"]["mean"] - row[reference]["mean"]
     row["meets_bar"] = bool(row["difference"] >= -BAR)
     return row
 
 
 def format_table(rows: list[dict], reference: str = "MLPClassifier") -> str:
-    """One line per dataset; a "matched" column when the rows have one."""
-    matched = all("matched" in r for r in rows)
+    """One line per dataset."""
     header = (
         f"{'dataset':<14} {'skspiral':>15} {reference:>15} {'diff':>7} "
         f"{'fit s (ours)':>12} {'fit s (sk)':>10}  {'bar':<6}"
     )
-    header += f" {'matched':>15} {'diff':>7}" if matched else ""
     lines = [header.rstrip(), "-" * len(header.rstrip())]
     for r in rows:
         ours, theirs = r["skspiral"], r[reference]
@@ -166,11 +165,6 @@ def format_table(rows: list[dict], reference: str = "MLPClassifier") -> str:
             f"{ours['fit_seconds']:>12.3f} {theirs['fit_seconds']:>10.3f}  "
             f"{'ok' if r['meets_bar'] else 'MISSED':<6}"
         )
-        if matched:
-            line += (
-                f" {r['matched']['mean']:>8.4f}±{r['matched']['std']:.4f} "
-                f"{r['matched_difference']:>+7.4f}"
-            )
         lines.append(line.rstrip())
     return "\n".join(lines)
 
@@ -185,6 +179,11 @@ def main(argv=None) -> int:
     parser.add_argument(
         "--out", type=Path, default=RESULTS_DIR, help="directory for the JSON"
     )
+    parser.add_argument(
+        "--lbfgs",
+        action="store_true",
+        help="also race optimizer='lbfgs' against solver='lbfgs' (classification)",
+    )
     args = parser.parse_args(argv)
 
     names = ["iris", "spiral"] if args.quick else [*LOADERS, "spiral"]
@@ -196,6 +195,11 @@ def main(argv=None) -> int:
     regression = [evaluate(name, n_splits) for name in REGRESSION]
     print("\nregression: mean test R²")
     print(format_table(regression, "MLPRegressor"))
+    lbfgs = []
+    if args.lbfgs:
+        lbfgs = [evaluate(n, n_splits, lbfgs=True) for n in names if n != "spiral"]
+        print("\nL-BFGS on both sides: mean test accuracy")
+        print(format_table(lbfgs, "MLPClassifier"))
 
     args.out.mkdir(parents=True, exist_ok=True)
     path = args.out / "heldout_quality.json"
@@ -203,7 +207,7 @@ def main(argv=None) -> int:
         "benchmark": "heldout_quality",
         "quick": args.quick,
         "bar": BAR,
-        "all_meet_bar": all(r["meets_bar"] for r in rows + regression),
+        "all_meet_bar": all(r["meets_bar"] for r in rows + regression + lbfgs),
         "versions": {
             "skspiral": __version__,
             "scikit-learn": sklearn.__version__,
@@ -212,6 +216,7 @@ def main(argv=None) -> int:
         },
         "results": rows,
         "regression_results": regression,
+        "lbfgs_results": lbfgs,
     }
     path.write_text(json.dumps(payload, indent=2) + "\n")
     print(f"wrote {path}")

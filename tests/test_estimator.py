@@ -348,7 +348,7 @@ def test_verbose_zero_prints_nothing(capsys):
 def test_heldout_quality_benchmark_runs_quick_and_writes_json(tmp_path):
     script = ROOT / "benchmarks" / "heldout_quality.py"
     done = subprocess.run(
-        [sys.executable, str(script), "--quick", "--out", str(tmp_path)],
+        [sys.executable, str(script), "--quick", "--lbfgs", "--out", str(tmp_path)],
         capture_output=True,
         text=True,
         timeout=300,
@@ -359,10 +359,12 @@ def test_heldout_quality_benchmark_runs_quick_and_writes_json(tmp_path):
     rows = {row["dataset"]: row for row in payload["results"]}
     assert set(rows) == {"iris", "spiral"}
     for row in rows.values():
-        for key in ("skspiral", "MLPClassifier", "matched"):
+        for key in ("skspiral", "MLPClassifier"):
             assert 0.0 <= row[key]["mean"] <= 1.0
             assert len(row[key]["scores"]) == row["n_splits"]
     assert "iris" in done.stdout and "spiral" in done.stdout
+    lbfgs = {row["dataset"]: row for row in payload["lbfgs_results"]}
+    assert set(lbfgs) == {"iris"} and lbfgs["iris"]["skspiral"]["mean"] > 0.8
     regression = {row["dataset"]: row for row in payload["regression_results"]}
     assert set(regression) == {"diabetes", "friedman1"}
     for row in regression.values():
