@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import math
 import os
+import tempfile
 
 import numpy as np
 
@@ -174,10 +175,18 @@ class LivePlot(Callback):
             ax.set(title=title, xlabel="epoch")
             if ax.lines:
                 ax.legend()
-        root, ext = os.path.splitext(self.path)
-        partial = f"{root}.partial{ext or '.png'}"
-        fig.savefig(partial, format="png")
-        os.replace(partial, self.path)
+        # a private partial file per draw: clones training in threads may share
+        # this callback, and so this path
+        fd, partial = tempfile.mkstemp(
+            suffix=".png", prefix=".partial-", dir=os.path.dirname(self.path) or "."
+        )
+        try:
+            with os.fdopen(fd, "wb") as file:
+                fig.savefig(file, format="png")
+            os.replace(partial, self.path)
+        except BaseException:
+            os.unlink(partial)
+            raise
 
 
 def _matplotlib():
