@@ -149,6 +149,13 @@ def test_fitted_estimator_is_a_snapshot_of_its_epoch():
             model.predict_proba(X), stopped_there.predict_proba(X)
         )
         assert model.n_iter_ == k + 1 and len(model.loss_curve_) == k + 1
+    # a snapshot is an estimator of its own: it refits, without this fit's hooks
+    snapshot = keep.models[0].set_callbacks()
+    np.testing.assert_array_equal(
+        _fit(snapshot, X, y).predict_proba(X),
+        _fit(_classifier(), X, y).predict_proba(X),
+    )
+    assert len(keep.models) == EPOCHS
 
 
 def test_a_callback_returning_true_stops_training_without_a_warning():

@@ -202,6 +202,7 @@ class _TaskBridge(Callback):
             (c for c in trainer.callbacks if isinstance(c, EarlyStopping)), None
         )
         model._set_fitted_attributes(len(trainer.history) - self.epochs_before, stopper)
+        model._callback_fit = None  # this fit's plumbing is not part of the model
         return vars(model)
 
 
