@@ -302,3 +302,33 @@ def test_skspiral_loop_callbacks_go_through_set_callbacks():
     assert clf.n_iter_ == 3
     with pytest.raises(TypeError, match="FitCallback"):
         clf.set_callbacks(object())
+
+
+def test_an_interrupted_epoch_still_ends_its_task():
+    class Interrupt(Callback):
+        def on_batch_end(self, trainer, loss):  # mid-epoch: after its step
+            if len(trainer.history) == 3:
+                raise KeyboardInterrupt
+
+    class Count(Quiet):
+        def __init__(self):
+            self.begun, self.ended = [], []
+
+        def on_fit_task_begin(self, estimator, context):
+            self.begun.append(context.task_name)
+
+        def on_fit_task_end(self, estimator, context, *, fitted_estimator=None):
+            self.ended.append((context.task_name, fitted_estimator is not None))
+
+    X, y = _spiral()
+    count = Count()
+    clf = _classifier().set_callbacks(Interrupt(), count)
+    with pytest.warns(UserWarning, match="interrupted"):
+        clf.fit(X, y)
+    assert clf.n_iter_ == 3
+    assert count.begun == ["fit", "epoch 0", "epoch 1", "epoch 2", "epoch 3"]
+    # the rolled-back epoch ends without a model; the fit ends with epoch 2's
+    assert count.ended == [
+        ("epoch 0", True), ("epoch 1", True), ("epoch 2", True),
+        ("epoch 3", False), ("fit", True),
+    ]  # fmt: skip

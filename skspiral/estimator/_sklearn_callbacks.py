@@ -179,6 +179,8 @@ class _TaskBridge(Callback):
         )
 
     def on_train_end(self, trainer, reason):
+        if self.epoch_context is not None:  # Ctrl-C: that epoch was rolled back
+            self.task.hooks(self.epoch_context, "end")
         self.task.hooks(
             self.task.context,
             "end",
