@@ -166,11 +166,16 @@ class LivePlot(Callback):
         fig = figure_cls(figsize=(9, 3.5), layout="constrained")
         canvas_cls(fig)
         losses, metrics = fig.subplots(1, 2)
+        # one colour per data set: "" (training), "val_", "test_"... as the
+        # "<set>loss" records name them; each metric goes with its set's loss
+        sets = sorted(n[: -len("loss")] for n in records if n.endswith("loss"))
         for name, values in records.items():
             if name == "learning_rate":
                 continue
+            data_set = max((p for p in sets if name.startswith(p)), key=len, default="")
+            colour = f"C{sets.index(data_set) % 10}" if data_set in sets else None
             ax = losses if name.endswith("loss") else metrics
-            ax.plot(range(len(values)), values, label=name)
+            ax.plot(values, label=name, color=colour)
         for ax, title in ((losses, "loss"), (metrics, "metric")):
             ax.set(title=title, xlabel="epoch")
             if ax.lines:

@@ -157,13 +157,17 @@ def test_live_plot_draws_every_record_but_the_learning_rate(tmp_path):
         axes.extend(out)
         return out
 
-    records = {"loss": [1, 0.5], "val_loss": [1.1, 0.7], "accuracy": [0.3, 0.6]}
-    records["learning_rate"] = [0.1, 0.1]
+    records = {"val_loss": [1.1, 0.7], "loss": [1, 0.5], "accuracy": [0.3, 0.6]}
+    records.update(learning_rate=[0.1, 0.1], val_accuracy=[0.2, 0.4])
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(Figure, "subplots", keep)
         plot.draw(records)
+    lines = {line.get_label(): line for ax in axes for line in ax.lines}
     labels = [[line.get_label() for line in ax.lines] for ax in axes]
-    assert labels == [["loss", "val_loss"], ["accuracy"]]
+    assert labels == [["val_loss", "loss"], ["accuracy", "val_accuracy"]]
+    colour = {name: line.get_color() for name, line in lines.items()}
+    assert colour["loss"] == colour["accuracy"] != colour["val_loss"]
+    assert colour["val_loss"] == colour["val_accuracy"]
 
 
 def test_live_plot_checks_its_arguments_and_matplotlib(tmp_path, monkeypatch):
