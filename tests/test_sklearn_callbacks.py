@@ -80,8 +80,8 @@ class StopAtScore(Quiet):
         self.X, self.y, self.target = X, y, target
 
     def on_fit_task_end(self, estimator, context, *, fitted_estimator=None):
-        if context.parent is None or fitted_estimator is None:
-            return False  # the root task: nothing to stop
+        if context.max_subtasks != 0:
+            return False  # the fit's own task, not an epoch: nothing to stop
         return fitted_estimator.score(self.X, self.y) >= self.target
 
 
@@ -92,7 +92,7 @@ class KeepModels(Quiet):
         self.models = []
 
     def on_fit_task_end(self, estimator, context, *, fitted_estimator=None):
-        if context.parent is not None:
+        if context.max_subtasks == 0:  # an epoch
             self.models.append(fitted_estimator)
 
 
@@ -332,3 +332,16 @@ def test_an_interrupted_epoch_still_ends_its_task():
         ("epoch 0", True), ("epoch 1", True), ("epoch 2", True),
         ("epoch 3", False), ("fit", True),
     ]  # fmt: skip
+
+
+def test_a_stopping_callback_stops_the_estimator_inside_a_pipeline():
+    """There the fit's task is merged into the pipeline's (it has a parent)."""
+    X, y = _spiral()
+    clf = _classifier(max_iter=60, learning_rate=0.02)
+    pipe = make_pipeline(StandardScaler(), clf)
+    _fit(pipe, X, y)
+    target = np.median(clf.history_["accuracy"][1:])
+    clf.set_callbacks(StopAtScore(StandardScaler().fit_transform(X), y, target))
+    _fit(pipe, X, y)
+    assert clf.n_iter_ < 60
+    assert clf.score(pipe[0].transform(X), y) >= target
