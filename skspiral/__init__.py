@@ -7,7 +7,7 @@ optimizers (and many more) in a pluggable registry and learning-rate schedules i
 :mod:`skspiral.schedules`.
 """
 
-from . import schedules
+from . import callbacks, schedules
 from .datasets import make_spiral
 from .estimator import MLPScratchClassifier, MLPScratchRegressor
 from .optimizers import available_optimizers, get_optimizer, register_optimizer
@@ -20,6 +20,7 @@ __all__ = [
     "MLPScratchClassifier",
     "MLPScratchRegressor",
     "__version__",
+    "callbacks",
     "available_optimizers",
     "get_optimizer",
     "make_spiral",

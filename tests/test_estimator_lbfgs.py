@@ -80,3 +80,17 @@ def test_flat_learning_rate_reaches_the_optimizer_a_wrapper_wraps():
         warnings.simplefilter("ignore", ConvergenceWarning)
         clf.fit(X, y)
     assert clf.optimizer_.inner.learning_rate == 0.01
+
+
+def test_scikit_learn_callbacks_see_one_task_per_lbfgs_iteration():
+    callback = pytest.importorskip("sklearn.callback")
+    X, y = standardised(load_iris)
+    monitor = callback.ScoringMonitor(scoring="accuracy")
+    clf = MLPScratchClassifier(optimizer="lbfgs", max_iter=8, random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        clf.set_callbacks(monitor).fit(X, y)
+    rows = monitor.get_logs().data
+    epochs = [r for r in rows if len(r["task_id_path"]) == 2]
+    assert [r["task_name"] for r in epochs] == [f"epoch {k}" for k in range(8)]
+    assert epochs[-1]["accuracy"] == pytest.approx(clf.score(X, y), abs=1e-12)

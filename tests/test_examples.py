@@ -42,6 +42,11 @@ CASES = {
         ["--epochs", "10", "--out", "boundaries.png"],
         r"adam +train accuracy 0\.\d{3}  test accuracy 0\.\d{3}",
     ),
+    "training_callbacks.py": (
+        ["--epochs", "30", "--plot", "curves.png"],
+        r"ran all 30 epochs: best validation accuracy 0\.\d{3}\n"
+        r"validation accuracy by epoch: 0: 0\.\d{3}, [\s\S]*wrote curves\.png",
+    ),
     "book_chapter10.py": (
         ["--epochs", "5"],
         r"Adam\(lr=\.05, decay=5e-7\) +0\.967",
@@ -79,3 +84,5 @@ def test_example_runs_with_a_reduced_budget(script, tmp_path):
     assert re.search(expected, done.stdout), done.stdout
     if script == "decision_boundaries.py" and "wrote" in done.stdout:
         assert (tmp_path / "boundaries.png").read_bytes()[:8] == PNG_SIGNATURE
+    if script == "training_callbacks.py":
+        assert (tmp_path / "curves.png").read_bytes()[:8] == PNG_SIGNATURE

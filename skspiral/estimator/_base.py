@@ -132,13 +132,21 @@ class BaseMLPScratch(BaseEstimator):
         return self._fit(X, y, sample_weight, incremental=False, classes=None)
 
     def _fit(self, X, y, sample_weight, *, incremental, classes):
+        warn = self._fit_and_commit(X, y, sample_weight, incremental, classes)
+        for message, category in warn:
+            warnings.warn(message, category, stacklevel=3)  # the caller's line
+        return self
+
+    def _fit_and_commit(self, X, y, sample_weight, incremental, classes):
+        """Fit a shadow copy, then commit it; the warnings to emit afterwards.
+
+        (A mixin may wrap this, e.g. to open scikit-learn's callback context.)
+        """
         shadow = object.__new__(type(self))
         shadow.__dict__ = dict(self.__dict__)
         warn = shadow._fit_shadow(X, y, sample_weight, incremental, classes)
         self.__dict__ = shadow.__dict__  # the commit: one reference swap
-        for message, category in warn:
-            warnings.warn(message, category, stacklevel=3)  # the caller's line
-        return self
+        return warn
 
     def _fit_shadow(self, X, y, sample_weight, incremental, classes):
         """Fit ``self`` (a private copy); return the warnings to emit afterwards."""
@@ -173,7 +181,6 @@ class BaseMLPScratch(BaseEstimator):
         history, reason = trainer.fit(
             *train, epochs=epochs, history=history, validation=validation
         )
-        vars(self).update(target_attrs)
         self.network_, self.optimizer_ = network, optimizer
         self.optimizer_state_, self._history, self._random_state = state, history, rng
         self._set_fitted_attributes(len(history) - epochs_before, stopper)
@@ -189,6 +196,7 @@ class BaseMLPScratch(BaseEstimator):
         y, n_targets, target_attrs = self._check_targets(
             y, X.dtype, classes=classes, continuing=continuing, incremental=incremental
         )
+        vars(self).update(target_attrs)  # classes_ is known before training starts
         sample_weight = self._check_weights(sample_weight, X, y, incremental)
         head = self._head(n_targets)
         return X, y, sample_weight, head, {**target_attrs, "n_targets": n_targets}

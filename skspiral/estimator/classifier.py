@@ -10,11 +10,12 @@ from sklearn.utils.validation import column_or_1d
 from ..network import LogisticCrossEntropy, SoftmaxCrossEntropy
 from ._base import BaseMLPScratch
 from ._docs import SHARED_ATTRIBUTES, SHARED_PARAMETERS
+from ._sklearn_callbacks import SklearnCallbackMixin
 
 __all__ = ["MLPScratchClassifier"]
 
 
-class MLPScratchClassifier(ClassifierMixin, BaseMLPScratch):
+class MLPScratchClassifier(ClassifierMixin, SklearnCallbackMixin, BaseMLPScratch):
     __doc__ = f"""Multilayer perceptron classifier trained with skspiral's optimizers.
 
     A from-scratch NumPy network (dense layers, a hidden activation, softmax or a

@@ -9,11 +9,12 @@ from sklearn.base import RegressorMixin
 from ..network import SquaredError
 from ._base import BaseMLPScratch
 from ._docs import SHARED_ATTRIBUTES, SHARED_PARAMETERS
+from ._sklearn_callbacks import SklearnCallbackMixin
 
 __all__ = ["MLPScratchRegressor"]
 
 
-class MLPScratchRegressor(RegressorMixin, BaseMLPScratch):
+class MLPScratchRegressor(RegressorMixin, SklearnCallbackMixin, BaseMLPScratch):
     __doc__ = f"""Multilayer perceptron regressor trained with skspiral's optimizers.
 
     The classifier's engine with an identity output and half the mean squared

@@ -200,6 +200,8 @@ class Trainer:
 
         def on_iteration(loss: float) -> bool:
             epoch = len(self.history)
+            for callback in self.callbacks:  # an iteration is this loop's epoch
+                callback.on_epoch_begin(self, epoch)
             metric = net.head.score(net.forward(X), y)
             logs = {"loss": loss, net.head.metric_name: metric, "learning_rate": 0.0}
             outcome["epochs"] += 1
