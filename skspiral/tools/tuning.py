@@ -110,7 +110,11 @@ SPACES: dict[str, dict] = {
     },
     "muon": {"learning_rate": _ADAM_LR, "momentum": Choice((0.9, 0.95))},
     "schedule_free_adamw": {"learning_rate": _ADAM_LR, "beta_1": _BETA_1},
-    "lookahead": {"k": Choice((5, 10)), "alpha": Choice((0.5, 0.8))},
+    "lookahead": {  # around its inner optimizer (adam by default)
+        "inner__learning_rate": _ADAM_LR,
+        "k": Choice((5, 10)),
+        "alpha": Choice((0.5, 0.8)),
+    },
 }
 SKLEARN_SPACES: dict[str, dict] = {
     "adam": {"learning_rate_init": _ADAM_LR, "beta_1": _BETA_1},
@@ -140,7 +144,7 @@ def fallback_space(optimizer: str) -> dict:
 def _scratch_space(optimizer: str) -> dict:
     if optimizer not in SPACES:
         return fallback_space(optimizer)
-    accepted = get_optimizer_class(optimizer).hyperparameters()
+    accepted = get_optimizer(optimizer).get_params(deep=True)  # inner__... too
     return {k: v for k, v in SPACES[optimizer].items() if k in accepted}
 
 
@@ -191,8 +195,14 @@ class Contender:
         cls = skspiral.MLPScratchClassifier
         if task == "regression":
             cls = skspiral.MLPScratchRegressor
-        optimizer = get_optimizer(self.name, **settings)
+        optimizer = self._optimizer(settings)
         return cls(optimizer=optimizer, weight_init="glorot_uniform", **common)
+
+    def _optimizer(self, settings: dict):
+        """The optimizer with ``settings``; ``inner__x`` keys go to a wrapped one."""
+        flat = {k: v for k, v in settings.items() if "__" not in k}
+        optimizer = get_optimizer(self.name, **flat)
+        return optimizer.set_params(**{k: v for k, v in settings.items() if "__" in k})
 
     def describe(self, settings: dict) -> str:
         """Every optimizer setting the run used, as ``SGD(learning_rate=0.1, ...)``."""
@@ -200,7 +210,7 @@ class Contender:
             values = {**SKLEARN_FIXED.get(self.name, {}), **settings}
             inner = ", ".join(f"{k}={v!r}" for k, v in values.items())
             return f"solver={self.name!r}" + (f", {inner}" if inner else "")
-        return repr(get_optimizer(self.name, **settings))
+        return repr(self._optimizer(settings))
 
 
 def scratch_contender(optimizer: str) -> Contender:
