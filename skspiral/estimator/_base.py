@@ -38,6 +38,7 @@ from ._fitting import (
     fit_warnings,
     validation_split,
 )
+from ._views import WeightViews
 
 __all__ = ["BaseMLPScratch"]
 
@@ -45,7 +46,7 @@ _SPARSE = ("csr", "csc")
 _FLOATS = (np.float64, np.float32)
 
 
-class BaseMLPScratch(BaseEstimator):
+class BaseMLPScratch(WeightViews, BaseEstimator):
     """Base class of the skspiral estimators; use a subclass."""
 
     _y_numeric = False  # whether validate_data should require a numeric y
@@ -287,40 +288,9 @@ class BaseMLPScratch(BaseEstimator):
             )
         return z, model
 
-    # ----------------------------------------------- MLPClassifier-style views
-    @property
-    def coefs_(self) -> list[np.ndarray]:
-        check_is_fitted(self, "network_")
-        return self.network_.coefs
-
-    @coefs_.setter
-    def coefs_(self, values):
-        check_is_fitted(self, "network_")
-        _assign_into(self.network_.coefs, values, "coefs_")
-
-    @property
-    def intercepts_(self) -> list[np.ndarray]:
-        check_is_fitted(self, "network_")
-        return self.network_.intercepts
-
-    @intercepts_.setter
-    def intercepts_(self, values):
-        check_is_fitted(self, "network_")
-        _assign_into(self.network_.intercepts, values, "intercepts_")
-
     # --------------------------------------------------------------- pickling
     def __getstate__(self):
         return carry_user_optimizers(super().__getstate__())
 
     def __setstate__(self, state):
         super().__setstate__(adopt_carried_optimizers(state))
-
-
-def _assign_into(targets: list[np.ndarray], values, name: str) -> None:
-    """Copy ``values`` into the network's arrays after checking every shape."""
-    values = [np.asarray(v) for v in values]
-    shapes = [t.shape for t in targets]
-    if [v.shape for v in values] != shapes:
-        raise ValueError(f"{name} must have shapes {shapes}.")
-    for target, value in zip(targets, values):
-        target[...] = value
