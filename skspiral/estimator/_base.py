@@ -26,7 +26,7 @@ from sklearn.utils.validation import (
 )
 
 from ..network import MLP
-from ..optimizers.registry import adopt_carried_optimizers, carry_user_optimizers
+from ..optimizers import adopt_carried_optimizers, carry_user_optimizers
 from ..training import (
     History,
     Trainer,

@@ -6,6 +6,7 @@
  'lookahead', 'muon', 'nadam', 'radam', 'rmsprop', 'schedule_free_adamw', 'sgd']
 """
 
+from ._portable import adopt_carried_optimizers, carry_user_optimizers
 from .adadelta import Adadelta
 from .adam_family import Adamax, AdamW, AMSGrad
 from .adam_schedules import NAdam, RAdam
@@ -49,7 +50,9 @@ __all__ = [
     "RAdam",
     "RMSprop",
     "ScheduleFreeAdamW",
+    "adopt_carried_optimizers",
     "available_optimizers",
+    "carry_user_optimizers",
     "check_non_negative",
     "check_positive",
     "check_unit_interval",

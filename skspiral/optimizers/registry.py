@@ -13,9 +13,7 @@ import copy
 from .base import Optimizer
 
 __all__ = [
-    "adopt_carried_optimizers",
     "available_optimizers",
-    "carry_user_optimizers",
     "get_optimizer",
     "get_optimizer_class",
     "is_builtin",
@@ -130,7 +128,3 @@ def get_optimizer(spec, **hyperparams) -> Optimizer:
             return copy.deepcopy(spec)
         hyperparams = {**spec.get_params(deep=False), **hyperparams}
     return cls(**hyperparams)
-
-
-# How user-registered optimizers travel inside pickles (kept in its own module).
-from ._portable import adopt_carried_optimizers, carry_user_optimizers  # noqa: E402

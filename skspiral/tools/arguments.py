@@ -42,6 +42,7 @@ __all__ = [
     "seed",
 ]
 
+DEFAULT_OUT = "skspiral-results"
 SEED_MAX = 2**32 - 1  # numpy.random.RandomState takes 0 .. 2**32 - 1
 SEED_HELP = f"random seed, 0 to {SEED_MAX} (default: %(default)s)"
 OUT_HELP = "output folder, made if missing (default: %(default)s)"
@@ -208,3 +209,17 @@ def _failed(module: str, exc: BaseException) -> str:
         f"--plugin {module}: importing it raised {type(exc).__name__}: "
         f"{one_line(exc) or '(no message)'}"
     )
+
+
+def check_optimizer(name: str) -> None:
+    """A registered optimizer name, or a UsageError listing them."""
+    if name not in available_optimizers():
+        raise UsageError(
+            f"unknown optimizer {name!r}; registered: "
+            + ", ".join(available_optimizers())
+        )
+
+
+def say(message: str) -> None:
+    """A progress or hint line, on stderr so that stdout stays the result."""
+    print(message, file=sys.stderr, flush=True)

@@ -15,10 +15,10 @@ import contextlib
 import sys
 
 from .. import __version__
-from ..optimizers import available_optimizers
 from . import compare_cli, plots, workloads
 from . import search as srch
 from .arguments import (
+    DEFAULT_OUT,
     OUT_HELP,
     SEED_HELP,
     OneLineParser,
@@ -32,13 +32,12 @@ from .arguments import (
     positive_float,
     positive_int,
     prepare_out_dir,
+    say,
     seed,
 )
 from .train import add_train_parser
 
 __all__ = ["build_parser", "main"]
-
-DEFAULT_OUT = "skspiral-results"
 
 
 # ------------------------------------------------------------------ arguments
@@ -150,19 +149,6 @@ def build_parser() -> OneLineParser:
     return parser
 
 
-def check_optimizer(name: str) -> None:
-    """A registered optimizer name, or a UsageError listing them."""
-    if name not in available_optimizers():
-        raise UsageError(
-            f"unknown optimizer {name!r}; registered: "
-            + ", ".join(available_optimizers())
-        )
-
-
-def _say(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
-
-
 # ------------------------------------------------------------------- commands
 def run_search(args) -> int:
     build_optimizer(args.optimizer, {})
@@ -207,7 +193,7 @@ def run_search(args) -> int:
         plots.save(fig, out / "search_heatmap.png")
         written.append(out / "search_heatmap.png")
     else:
-        _say(plots.PLOT_HINT)
+        say(plots.PLOT_HINT)
     print("\nwrote " + ", ".join(str(p) for p in written))
     return 0
 
@@ -232,5 +218,5 @@ def main(argv=None) -> int:
         print(f"{prog}: error: {one_line(exc)}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
-        _say("interrupted")
+        say("interrupted")
         return 130

@@ -2,7 +2,7 @@
 
 Their parsers and command functions live here, beside the tools they drive; the
 argument helpers and error reporting (``UsageError``, exit status 2) are the
-command line's own, imported from :mod:`~skspiral.tools.cli` when called.
+command line's own, from :mod:`~skspiral.tools.arguments`.
 """
 
 from __future__ import annotations
@@ -15,16 +15,19 @@ import skspiral
 
 from ..optimizers import available_optimizers
 from . import animate as anim
-from . import cli, plots, report, summary, tuning, workloads
 from . import compare as cmp
+from . import plots, report, summary, tuning, workloads
 from .arguments import (
+    DEFAULT_OUT,
     OUT_HELP,
     SEED_HELP,
     UsageError,
+    check_optimizer,
     check_out_dir,
     positive_float,
     positive_int,
     prepare_out_dir,
+    say,
     seed,
 )
 
@@ -127,7 +130,7 @@ def add_compare(subparsers) -> None:
         "(default: a value per dataset, shown in the report)",
     )
     p.add_argument("--seed", type=seed, default=0, help=SEED_HELP)
-    p.add_argument("--out", type=check_out_dir, default=cli.DEFAULT_OUT, help=OUT_HELP)
+    p.add_argument("--out", type=check_out_dir, default=DEFAULT_OUT, help=OUT_HELP)
     p.add_argument(
         "--quick", action="store_true", help="small budgets: under 30 s on 2 cores"
     )
@@ -193,7 +196,7 @@ def _compare_plan(args) -> tuple[list[str], list[str]]:
     elif optimizers == ["none"]:
         optimizers = []
     for name in optimizers:
-        cli.check_optimizer(name)
+        check_optimizer(name)
     if optimizers and args.task == "regression":
         if not hasattr(skspiral, "MLPScratchRegressor"):
             raise UsageError(
@@ -207,7 +210,7 @@ def run_compare(args) -> int:
     datasets, optimizers = _compare_plan(args)
     out = prepare_out_dir(args.out)
     command = _compare_command(args, datasets, optimizers)
-    cli._say(command)
+    say(command)
     start = time.perf_counter()
     result = cmp.run_compare(
         datasets,
@@ -219,14 +222,14 @@ def run_compare(args) -> int:
         quick=args.quick,
         seed=args.seed,
         target_loss=args.target_loss,
-        progress=cli._say,
+        progress=say,
     )
     seconds = time.perf_counter() - start
     print(summary.format_table(result.summary))
     written = report.write_tables(result, out)
     pictures = report.write_pictures(result, out)
     if not pictures:
-        cli._say(plots.PLOT_HINT)
+        say(plots.PLOT_HINT)
     written += pictures
     written.append(
         report.write_report(
@@ -240,7 +243,7 @@ def run_compare(args) -> int:
 
 def run_animate(args) -> int:
     for name in args.optimizers:
-        cli.check_optimizer(name)
+        check_optimizer(name)
     if not plots.matplotlib_available():
         raise UsageError(plots.PLOT_HINT)
     start = time.perf_counter()
@@ -250,7 +253,7 @@ def run_animate(args) -> int:
         epochs=args.epochs,
         frames=args.frames,
         seed=args.seed,
-        progress=cli._say,
+        progress=say,
     )
     print(f"wrote {path} in {time.perf_counter() - start:.1f} s")
     return 0
