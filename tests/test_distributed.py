@@ -247,3 +247,14 @@ def test_dask_ml_incremental_trains_block_by_block_as_partial_fit_does(client):
     np.testing.assert_array_equal(
         incremental.predict(dX).compute(), reference.predict(X)
     )
+
+
+def test_every_registered_optimizer_runs_on_dask_workers_as_in_process(client):
+    # The whole catalog, by name and as instances (Lookahead wraps another).
+    names = registry.available_optimizers()
+    grid = {"optimizer": [*names, registry.get_optimizer("lookahead", inner="sgd")]}
+
+    on_dask, sequential, _ = dask_and_sequential_scores(client, grid)
+
+    np.testing.assert_array_equal(on_dask, sequential)
+    assert len(on_dask) == len(names) + 1 and np.isfinite(on_dask).all()
