@@ -23,3 +23,63 @@ def test_relu_of_a_strided_view_falls_back_to_the_plain_maximum():
     z = np.random.default_rng(1).standard_normal((6, 8))[:, ::2]
     out = np.empty(z.shape)
     np.testing.assert_array_equal(relu_into(z, out), np.maximum(z, 0))
+
+
+def _net(activation, sizes=(5, 7, 6, 3), seed=0):
+    from skspiral.network import MLP
+
+    net = MLP(list(sizes), activation=activation)
+    net.initialize("glorot_uniform", np.random.RandomState(seed))
+    net.params += 0.1 * np.random.RandomState(seed + 1).standard_normal(
+        net.params.shape
+    )  # non-zero biases, so a lost bias would show
+    return net
+
+
+def _plain_grads(net, X, y):
+    """The gradient with the bias added and summed by NumPy (no ones column)."""
+    import skspiral.network.mlp as mlp
+
+    limit, mlp.STACKED_INPUT_LIMIT = mlp.STACKED_INPUT_LIMIT, 0
+    try:
+        fresh = _net(net.activation, net.layer_sizes)
+        fresh.params[...] = net.params
+        loss, _ = fresh.loss_and_grad(X, y)
+    finally:
+        mlp.STACKED_INPUT_LIMIT = limit
+    return loss, fresh.grads
+
+
+@pytest.mark.parametrize("activation", ["relu", "tanh", "logistic", "identity"])
+def test_bias_in_the_gemm_matches_the_bias_added_apart(activation):
+    rng = np.random.default_rng(0)
+    X, y = rng.standard_normal((40, 5)), rng.integers(0, 3, 40)
+    net = _net(activation)
+    want_loss, want = _plain_grads(net, X, y)
+    for _ in range(2):  # the second call reuses buffers whose ones column moved
+        loss, _ = net.loss_and_grad(X, y)
+        np.testing.assert_allclose(net.grads, want, rtol=1e-12, atol=1e-15)
+        assert loss == pytest.approx(want_loss, rel=1e-14)
+
+
+def test_data_with_ones_appended_once_gives_bit_identical_gradients():
+    rng = np.random.default_rng(1)
+    X, y = rng.standard_normal((30, 5)), rng.integers(0, 3, 30)
+    net = _net("relu")
+    net.loss_and_grad(X, y)
+    copied = net.grads.copy()
+    net.loss_and_grad(net.with_ones(X), y, has_ones=True)
+    np.testing.assert_array_equal(net.grads, copied)
+
+
+def test_sparse_inputs_add_the_first_bias_apart_and_agree():
+    sp = pytest.importorskip("scipy.sparse")
+    rng = np.random.default_rng(2)
+    X, y = rng.standard_normal((30, 5)), rng.integers(0, 3, 30)
+    X[X < 0.5] = 0
+    net = _net("relu")
+    net.loss_and_grad(X, y)
+    dense = net.grads.copy()
+    assert net.with_ones(sp.csr_matrix(X)) is None
+    net.loss_and_grad(sp.csr_matrix(X), y)
+    np.testing.assert_allclose(net.grads, dense, rtol=1e-12, atol=1e-15)

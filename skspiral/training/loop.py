@@ -65,10 +65,17 @@ class Trainer:
         self.callbacks = list(callbacks)
         self._batch_buffers: dict[int, np.ndarray] = {}
 
-    def train_step(self, X, y, sample_weight=None) -> tuple[float, object, float]:
-        """One forward/backward pass and update; ``(loss, head statistic, lr)``."""
+    def train_step(
+        self, X, y, sample_weight=None, has_ones: bool = False
+    ) -> tuple[float, object, float]:
+        """One forward/backward pass and update; ``(loss, head statistic, lr)``.
+
+        ``has_ones``: ``X`` comes from ``network.with_ones`` (see there).
+        """
         net = self.network
-        loss, stat = net.loss_and_grad(X, y, sample_weight, self.alpha)
+        loss, stat = net.loss_and_grad(
+            X, y, sample_weight, self.alpha, has_ones=has_ones
+        )
         lr = self.optimizer.step(net.params, net.grads, self.state)
         return loss, stat, lr
 
@@ -98,7 +105,15 @@ class Trainer:
     def _full_batch_epoch(self, X, y, sample_weight) -> tuple[float, float, float]:
         """``train_epoch`` for a single batch, recording what the loop over batches
         records (the loss goes through the same ``loss * weight / weight``)."""
-        loss, stat, lr = self.train_step(X, y, sample_weight)
+        X_1 = None
+        if X is self.data[0]:  # the fit's own data: append its ones column once
+            if self._data_with_ones is None:  # (a 1-tuple once made; may hold None)
+                self._data_with_ones = (self.network.with_ones(X),)
+            X_1 = self._data_with_ones[0]
+        if X_1 is not None:
+            loss, stat, lr = self.train_step(X_1, y, sample_weight, has_ones=True)
+        else:
+            loss, stat, lr = self.train_step(X, y, sample_weight)
         for callback in self._batch_callbacks:
             callback.on_batch_end(self, loss)
         weight = X.shape[0] if sample_weight is None else float(sample_weight.sum())
@@ -119,7 +134,10 @@ class Trainer:
             buf = self._batch_buffers[len(idx)] = np.empty(
                 (len(idx), X.shape[1]), dtype=X.dtype
             )
-        return np.take(X, idx, axis=0, out=buf), y[idx], w
+        # mode="clip" (a no-op on a permutation's indices) lets take write straight
+        # into ``buf``; the default mode="raise" buffers the result and copies it,
+        # measured 2.4x slower for 256 rows of 256 features.
+        return np.take(X, idx, axis=0, out=buf, mode="clip"), y[idx], w
 
     def fit(
         self,
@@ -141,6 +159,7 @@ class Trainer:
         """
         self.history = History() if history is None else history
         self.data, self.validation = (X, y, sample_weight), validation
+        self._data_with_ones = None  # made by the first full-batch epoch
         # Hooks left as the base class's no-ops are not called: at the book's size
         # an epoch is ~0.1 ms, and each call of a Python method costs ~0.1 us.
         self._batch_callbacks = _overriding(self.callbacks, Callback, "on_batch_end")
