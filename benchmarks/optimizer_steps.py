@@ -30,7 +30,7 @@ from _common import (
     write,
 )
 
-from skspiral.network.params import ParamLayout
+from skspiral.layout import ParamLayout
 from skspiral.optimizers import available_optimizers, get_optimizer
 
 

@@ -61,6 +61,9 @@ class ReLU:
     """``a = max(z, 0)``; ``da/dz = 1 where a > 0 else 0``."""
 
     name = "relu"
+    #: f(1) == 1, and backward(overwrite_a=True) writes 1 where a == 1: a column
+    #: of ones in the buffer survives both passes (see MLP.loss_and_grad).
+    keeps_one = True
 
     @staticmethod
     def forward(z: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
@@ -85,6 +88,7 @@ class Tanh:
     """``a = tanh(z)``; ``da/dz = 1 - a**2``."""
 
     name = "tanh"
+    keeps_one = False
 
     @staticmethod
     def forward(z: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
@@ -101,6 +105,7 @@ class Logistic:
     """``a = 1 / (1 + exp(-z))``; ``da/dz = a (1 - a)``."""
 
     name = "logistic"
+    keeps_one = False
 
     @staticmethod
     def forward(z: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
@@ -118,6 +123,7 @@ class Identity:
     """``a = z``; ``da/dz = 1``."""
 
     name = "identity"
+    keeps_one = True
 
     @staticmethod
     def forward(z: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:

@@ -157,10 +157,17 @@ class LogisticCrossEntropy:
         """As :meth:`SoftmaxCrossEntropy.loss_and_grad`, for ``y`` in {0, 1}."""
         logit = z[:, 0]
         n_correct = int(np.count_nonzero(cls.decide(z) == y))
-        # P(true class) = sigmoid(+z) for y == 1, sigmoid(-z) for y == 0.
-        p_true = Logistic.forward(np.where(y == 1, logit, -logit))
-        loss = mean_loss(-np.log(clip(p_true, eps)), sample_weight)
-        Logistic.forward(logit, out=logit)
+        # P(true class) = sigmoid(u), u = +z for y == 1 and -z for y == 0. Both it
+        # and sigmoid(z) are Logistic.forward's where(v >= 0, 1, e) / (1 + e) with
+        # e = exp(-|v|), and |u| = |z|: e and 1 + e are computed once for both
+        # (the same arithmetic, so the same bits, with four passes fewer).
+        e = np.exp(-np.abs(logit))
+        denom = 1 + e
+        u = np.where(y == 1, logit, -logit)
+        p_true = np.divide(np.where(u >= 0, 1, e), denom)
+        clipped = clip(p_true, eps)
+        loss = -mean_loss(np.log(clipped, out=clipped), sample_weight)
+        np.divide(np.where(logit >= 0, 1, e), denom, out=logit)
         logit -= y
         scale_to_mean(z, sample_weight)
         return loss, n_correct, z

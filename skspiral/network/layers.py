@@ -82,4 +82,10 @@ class Dense:
         np.matmul(inputs_1.T, dvalues, out=self.dWb)
         if dinputs_1 is False:
             return None
+        if dvalues.shape[1] == 1:
+            # One output (binary or single-target heads): the product is an outer
+            # product, which OpenBLAS's GEMM does ~2.5x slower than a broadcast
+            # multiply (200 x 65: 13 vs 5 us); each entry is one rounded product
+            # either way, so the bits are the same.
+            return np.multiply(dvalues, self.Wb.T, out=dinputs_1)
         return np.matmul(dvalues, self.Wb.T, out=dinputs_1)

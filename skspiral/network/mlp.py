@@ -149,7 +149,7 @@ class MLP:
 
     # -- training: reuses per-batch-size buffers, one network per thread --
     def _workspace(self, n: int) -> tuple:
-        """Buffers for a batch of ``n`` rows, made once: ``(inputs_1, acts, deltas)``.
+        """Buffers for ``n`` rows, made once: ``(inputs_1, acts, deltas, outs)``.
 
         Hidden activations and their deltas get one extra last column, kept at 1
         in the activations, so each layer's bias rides in its GEMM (see
@@ -165,7 +165,9 @@ class MLP:
             deltas = [np.empty((n, w + 1), dtype=self.dtype) for w in hidden]
             small = n * (d + 1) <= STACKED_INPUT_LIMIT
             inputs_1 = _with_ones(n, d, self.dtype) if small else None
-            self._workspaces[n] = inputs_1, acts, deltas
+            # The GEMMs' targets: each hidden buffer without its ones column.
+            outs = [a[:, :-1] for a in acts[:-1]] + [acts[-1]]
+            self._workspaces[n] = inputs_1, acts, deltas, outs
         return self._workspaces[n]
 
     def with_ones(self, X) -> np.ndarray | None:
@@ -198,21 +200,21 @@ class MLP:
         before any update. ``eps`` is the clip of the head's loss value;
         ``has_ones``: ``X`` is ``with_ones(X)``.
         """
-        inputs_1, acts, deltas = self._workspace(X.shape[0])
+        inputs_1, acts, deltas, outs = self._workspace(X.shape[0])
         stacked = has_ones or (inputs_1 is not None and isinstance(X, np.ndarray))
         if stacked and not has_ones:
             inputs_1[:, :-1] = X
             X = inputs_1  # from here on X carries its column of ones
         last, a = len(self.layers) - 1, X
         for i, layer in enumerate(self.layers):
-            out = acts[i] if i == last else acts[i][:, :-1]
             if i == 0 and not stacked:  # sparse or large X: adds its own bias
-                layer.forward(a, out=out)
+                layer.forward(a, out=outs[i])
             else:
-                layer.forward_stacked(a, out=out)
+                layer.forward_stacked(a, out=outs[i])
             if i < last:
                 self.hidden.forward(acts[i], out=acts[i])  # whole buffer: contiguous
-                acts[i][:, -1] = 1  # the ones column (tanh or logistic moved it)
+                if not getattr(self.hidden, "keeps_one", False):  # tanh(1) != 1
+                    acts[i][:, -1] = 1
             a = acts[i]
         loss, stat, delta = self.head.loss_and_grad(a, y, sample_weight, eps)
 
@@ -220,7 +222,7 @@ class MLP:
             self.layers[i].backward_stacked(delta, acts[i - 1], deltas[i - 1])
             # acts[i - 1] has served as inputs: reuse it as scratch
             self.hidden.backward(acts[i - 1], deltas[i - 1], overwrite_a=True)
-            delta = deltas[i - 1][:, :-1]
+            delta = deltas[i - 1][:, :-1]  # (a view; its ones column is unused)
         if stacked:
             self.layers[0].backward_stacked(delta, X, False)
         else:
