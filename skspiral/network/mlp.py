@@ -170,6 +170,16 @@ class MLP:
             self._workspaces[n] = inputs_1, acts, deltas, outs
         return self._workspaces[n]
 
+    def input_buffer(self, n: int) -> np.ndarray | None:
+        """The training buffer for a batch of ``n`` rows and its column of ones.
+
+        Write a batch into ``buffer[:, :-1]`` and pass the whole buffer to
+        ``loss_and_grad(..., has_ones=True)``; the next such call may overwrite
+        it. None when a batch of ``n`` rows is too large to copy (see
+        ``STACKED_INPUT_LIMIT``).
+        """
+        return self._workspace(n)[0]
+
     def with_ones(self, X) -> np.ndarray | None:
         """``X`` with a last column of ones, for ``loss_and_grad(..., has_ones=True)``.
 

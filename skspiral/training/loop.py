@@ -90,8 +90,8 @@ class Trainer:
         total_loss, total_stat, first_lr = 0.0, 0, None
         for start in range(0, n, batch):
             rows = slice(start, min(start + batch, n))
-            Xb, yb, wb = self._take(X, y, sample_weight, rows, order)
-            loss, stat, lr = self.train_step(Xb, yb, wb)
+            Xb, yb, wb, has_ones = self._take(X, y, sample_weight, rows, order)
+            loss, stat, lr = self.train_step(Xb, yb, wb, has_ones)
             weight = Xb.shape[0] if wb is None else float(wb.sum())
             total_loss += loss * weight
             total_stat += stat
@@ -121,24 +121,32 @@ class Trainer:
         return loss * weight / weight, metric, lr
 
     def _take(self, X, y, sample_weight, rows: slice, order):
-        """Batch ``rows`` (of the shuffled ``order``), copied into a reused buffer."""
+        """Batch ``rows`` (of the shuffled ``order``): ``(X, y, w, has_ones)``.
+
+        Shuffled dense rows are copied straight into the network's input buffer,
+        next to its column of ones (``MLP.input_buffer``), so a batch is copied
+        once and no second buffer of its size is held.
+        """
         if order is None:
             w = None if sample_weight is None else sample_weight[rows]
-            return X[rows], y[rows], w
+            return X[rows], y[rows], w, False
         idx = order[rows]
         w = None if sample_weight is None else sample_weight[idx]
         if not isinstance(X, np.ndarray):  # sparse
-            return X[idx], y[idx], w
+            return X[idx], y[idx], w, False
+        X_1 = self.network.input_buffer(len(idx))
+        # take's mode="clip" (a no-op on a permutation's indices) writes into a
+        # contiguous ``out`` directly, where "raise" buffers: 2.4x slower for
+        # 256 x 256; the method skips np.take's Python wrapper (~0.6 us).
+        if X_1 is not None:
+            X.take(idx, axis=0, out=X_1[:, :-1], mode="clip")
+            return X_1, y[idx], w, True
         buf = self._batch_buffers.get(len(idx))
         if buf is None:  # one buffer per batch size, reused every step on purpose
             buf = self._batch_buffers[len(idx)] = np.empty(
                 (len(idx), X.shape[1]), dtype=X.dtype
             )
-        # mode="clip" (a no-op on a permutation's indices) lets take write straight
-        # into ``buf``; the default mode="raise" buffers the result and copies it,
-        # measured 2.4x slower for 256 rows of 256 features. (The method skips
-        # np.take's Python wrapper: ~0.6 us of a ~100 us step at batch 200.)
-        return X.take(idx, axis=0, out=buf, mode="clip"), y[idx], w
+        return X.take(idx, axis=0, out=buf, mode="clip"), y[idx], w, False
 
     def fit(
         self,
