@@ -33,6 +33,13 @@ def _r(s: dict, spec: str = ".2f") -> str:
     return f"{s['median']:{spec}}x ({s['min']:{spec}}-{s['max']:{spec}})"
 
 
+def _less_or_more(ours_over_theirs: float) -> str:
+    """``1.10x less`` or ``1.37x more`` (never "0.73x less")."""
+    if ours_over_theirs <= 1:
+        return f"{1 / ours_over_theirs:.2f}x less"
+    return f"{ours_over_theirs:.2f}x more"
+
+
 def readme_table(out: Path) -> str:
     """Markdown rows: one figure per line, median with (min-max), per thread setting."""
     load = {name: json.loads((out / f"{name}.json").read_text()) for name in SCRIPTS}
@@ -78,7 +85,7 @@ def readme_table(out: Path) -> str:
             f"| peak RSS added by fit, batch {r['batch_size']}, {r['dtype']} (MiB) "
             f"| {r['threads']} | {m['skspiral']['median']:.0f} "
             f"| {m['sklearn']['median']:.0f} "
-            f"| {1 / r['skspiral_over_sklearn']:.2f}x less |"
+            f"| {_less_or_more(r['skspiral_over_sklearn'])} |"
         )
     for r in load["predict_throughput"]["results"]:
         v = r["rows_per_s"]
