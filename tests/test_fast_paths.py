@@ -83,3 +83,14 @@ def test_sparse_inputs_add_the_first_bias_apart_and_agree():
     assert net.with_ones(sp.csr_matrix(X)) is None
     net.loss_and_grad(sp.csr_matrix(X), y)
     np.testing.assert_allclose(net.grads, dense, rtol=1e-12, atol=1e-15)
+
+
+@pytest.mark.parametrize("sizes", [(5, 3), (5, 4, 4, 4, 3)])
+def test_bias_in_the_gemm_without_or_with_several_hidden_layers(sizes):
+    rng = np.random.default_rng(3)
+    X, y = rng.standard_normal((25, 5)), rng.integers(0, 3, 25)
+    net = _net("tanh", sizes)
+    want_loss, want = _plain_grads(net, X, y)
+    loss, _ = net.loss_and_grad(X, y)
+    np.testing.assert_allclose(net.grads, want, rtol=1e-12, atol=1e-15)
+    assert loss == pytest.approx(want_loss, rel=1e-14)

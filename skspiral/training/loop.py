@@ -164,7 +164,8 @@ class Trainer:
         ``stop_reason`` of the callback that stopped it (``"converged"``), or
         ``"interrupted"`` (Ctrl-C after at least one completed epoch: the weights
         and optimizer state of the last completed epoch are kept). Ctrl-C before
-        any epoch completes re-raises ``KeyboardInterrupt``.
+        any epoch completes re-raises ``KeyboardInterrupt``. ``X`` must not change
+        during the call: a full batch is copied once, with its column of ones.
         """
         self.history = History() if history is None else history
         self.data, self.validation = (X, y, sample_weight), validation
