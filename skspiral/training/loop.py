@@ -103,17 +103,16 @@ class Trainer:
         return total_loss / total_weight, metric, first_lr
 
     def _full_batch_epoch(self, X, y, sample_weight) -> tuple[float, float, float]:
-        """``train_epoch`` for a single batch, recording what the loop over batches
-        records (the loss goes through the same ``loss * weight / weight``)."""
-        X_1 = None
-        if X is self.data[0]:  # the fit's own data: append its ones column once
-            if self._data_with_ones is None:  # (a 1-tuple once made; may hold None)
-                self._data_with_ones = (self.network.with_ones(X),)
-            X_1 = self._data_with_ones[0]
-        if X_1 is not None:
-            loss, stat, lr = self.train_step(X_1, y, sample_weight, has_ones=True)
-        else:
-            loss, stat, lr = self.train_step(X, y, sample_weight)
+        """``train_epoch`` for one batch; the loss goes through the same
+        ``loss * weight / weight`` as in the loop over batches."""
+        own = X is self.data[0]  # the fit's data: its ones column is appended once
+        if own and self._data_with_ones is None:  # a 1-tuple; it may hold None
+            self._data_with_ones = (self.network.with_ones(X),)
+        X_1 = self._data_with_ones[0] if own else None
+        has_ones = X_1 is not None
+        loss, stat, lr = self.train_step(
+            X_1 if has_ones else X, y, sample_weight, has_ones
+        )
         for callback in self._batch_callbacks:
             callback.on_batch_end(self, loss)
         weight = X.shape[0] if sample_weight is None else float(sample_weight.sum())
@@ -136,8 +135,8 @@ class Trainer:
             return X[idx], y[idx], w, False
         X_1 = self.network.input_buffer(len(idx))
         # take's mode="clip" (a no-op on a permutation's indices) writes into a
-        # contiguous ``out`` directly, where "raise" buffers: 2.4x slower for
-        # 256 x 256; the method skips np.take's Python wrapper (~0.6 us).
+        # contiguous ``out`` directly, where "raise" buffers (2.4x slower for
+        # 256 x 256); the method skips np.take's Python wrapper (~0.6 us).
         if X_1 is not None:
             X.take(idx, axis=0, out=X_1[:, :-1], mode="clip")
             return X_1, y[idx], w, True
