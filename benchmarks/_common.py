@@ -94,6 +94,33 @@ def _time_call(fn: Callable[[], object]) -> float:
     return time.perf_counter() - start
 
 
+def matmul_epoch(n: int, d: int, h: int, k: int, batch: int, dtype):
+    """A callable doing the GEMMs of one epoch (full batches plus the remainder)."""
+    rng = np.random.default_rng(0)
+    W1, W2 = rng.standard_normal((d, h)), rng.standard_normal((h, k))
+    W1, W2 = W1.astype(dtype), W2.astype(dtype)
+    full, rest = divmod(n, batch)
+    sizes = [(batch, full)] + ([(rest, 1)] if rest else [])
+    bufs = []
+    for b, count in sizes:
+        X, dZ = rng.standard_normal((b, d)), rng.standard_normal((b, k))
+        X, dZ = X.astype(dtype), dZ.astype(dtype)
+        H, dH = np.empty((b, h), dtype), np.empty((b, h), dtype)
+        gW1, gW2 = np.empty_like(W1), np.empty_like(W2)
+        bufs.append((count, X, dZ, H, dH, gW1, gW2))
+
+    def run():
+        for count, X, dZ, H, dH, gW1, gW2 in bufs:
+            for _ in range(count):
+                np.matmul(X, W1, out=H)
+                np.matmul(H, W2, out=dZ)
+                np.matmul(H.T, dZ, out=gW2)
+                np.matmul(dZ, W2.T, out=dH)
+                np.matmul(X.T, dH, out=gW1)
+
+    return run
+
+
 def summary(values: list[float], scale: float = 1.0) -> dict[str, float]:
     """min, median and max of ``values`` times ``scale``."""
     return {

@@ -25,6 +25,7 @@ from _common import (
     alternate,
     blas_threads,
     fmt,
+    matmul_epoch,
     parser,
     quiet_warnings,
     ratio_summary,
@@ -60,33 +61,6 @@ def data(quick: bool):
 
 def epoch_flops(n: int, d: int, h: int, k: int) -> float:
     return 6.0 * n * (d * h + h * k) - 2.0 * n * d * h
-
-
-def matmul_epoch(n: int, d: int, h: int, k: int, batch: int, dtype):
-    """A callable doing the GEMMs of one epoch (full batches plus the remainder)."""
-    rng = np.random.default_rng(0)
-    W1, W2 = rng.standard_normal((d, h)), rng.standard_normal((h, k))
-    W1, W2 = W1.astype(dtype), W2.astype(dtype)
-    full, rest = divmod(n, batch)
-    sizes = [(batch, full)] + ([(rest, 1)] if rest else [])
-    bufs = []
-    for b, count in sizes:
-        X, dZ = rng.standard_normal((b, d)), rng.standard_normal((b, k))
-        X, dZ = X.astype(dtype), dZ.astype(dtype)
-        H, dH = np.empty((b, h), dtype), np.empty((b, h), dtype)
-        gW1, gW2 = np.empty_like(W1), np.empty_like(W2)
-        bufs.append((count, X, dZ, H, dH, gW1, gW2))
-
-    def run():
-        for count, X, dZ, H, dH, gW1, gW2 in bufs:
-            for _ in range(count):
-                np.matmul(X, W1, out=H)
-                np.matmul(H, W2, out=dZ)
-                np.matmul(H.T, dZ, out=gW2)
-                np.matmul(dZ, W2.T, out=dH)
-                np.matmul(X.T, dH, out=gW1)
-
-    return run
 
 
 def estimators(batch: int, X, y, dtype_names, hidden: int):

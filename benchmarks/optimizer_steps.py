@@ -29,8 +29,8 @@ from _common import (
     thread_settings,
     write,
 )
-from skspiral.network.params import ParamLayout
 
+from skspiral.layout import ParamLayout
 from skspiral.optimizers import available_optimizers, get_optimizer
 
 

@@ -20,8 +20,10 @@ HERE = Path(__file__).resolve().parent
 SCRIPTS = (
     "overhead",
     "blas",
+    "large_rows",
     "memory",
     "predict_throughput",
+    "optimizer_steps",
     "fused_gradient",
     "convergence",
 )
@@ -29,6 +31,13 @@ SCRIPTS = (
 
 def _r(s: dict, spec: str = ".2f") -> str:
     return f"{s['median']:{spec}}x ({s['min']:{spec}}-{s['max']:{spec}})"
+
+
+def _less_or_more(ours_over_theirs: float) -> str:
+    """``1.10x less`` or ``1.37x more`` (never "0.73x less")."""
+    if ours_over_theirs <= 1:
+        return f"{1 / ours_over_theirs:.2f}x less"
+    return f"{ours_over_theirs:.2f}x more"
 
 
 def readme_table(out: Path) -> str:
@@ -44,26 +53,39 @@ def readme_table(out: Path) -> str:
             f"| spiral 300x3, (64,), full batch, {r['optimizer']}, "
             f"shuffle={r['shuffle']} (ms/epoch) "
             f"| {r['threads']} | {ms['skspiral']['median']:.3f} "
-            f"| {ms['sklearn']['median']:.3f} | {_r(r['speedup_vs_sklearn'])} |"
+            f"| {ms['sklearn']['median']:.3f} | {_r(r['speedup_vs_sklearn'])} "
+            f"(goal {r['goal']:g}x); epoch = {_r(r['epoch_over_gemm'])} its GEMMs' "
+            f"time (goal <= {r['gemm_goal']:g}x) |"
         )
     for r in load["blas"]["results"]:
         s, q = r["s_per_epoch"], r["ratios"]
         for dt in ("float64", "float32"):
+            torch = q.get(f"{dt} vs pytorch {dt}")
+            torch = f"; vs PyTorch {_r(torch)}" if torch else ""
             rows.append(
                 f"| 100000x256, (512,), adam, batch {r['batch_size']}, {dt} (s/epoch) "
                 f"| {r['threads']} | {s[f'skspiral {dt}']['median']:.3g} "
                 f"| {s[f'sklearn {dt}']['median']:.3g} "
                 f"| {_r(q[f'{dt} vs sklearn {dt}'])}; vs sklearn float64 "
                 f"{_r(q[f'{dt} vs sklearn float64'])}; "
-                f"{q[f'{dt} fraction of matmul limit']['median']:.0%} of matmul limit |"
+                f"{_r(q[f'{dt} fraction of matmul limit'])} of matmul limit"
+                f"{torch} |"
             )
+    for r in load["large_rows"]["results"]:
+        s, m = r["s_per_epoch"], r["peak_mib_per_epoch"]
+        rows.append(
+            f"| {r['n_samples']}x20, (64,), adam, batch {r['batch_size']} (s/epoch; "
+            f"peak MiB {m['skspiral']:.1f} / {m['sklearn']:.1f}) | {r['threads']} "
+            f"| {s['skspiral']['median']:.3g} | {s['sklearn']['median']:.3g} "
+            f"| {_r(r['speedup_vs_sklearn'])} (goal {r['goal']:g}x) |"
+        )
     for r in load["memory"]["results"]:
         m = r["peak_increase_mib"]
         rows.append(
             f"| peak RSS added by fit, batch {r['batch_size']}, {r['dtype']} (MiB) "
             f"| {r['threads']} | {m['skspiral']['median']:.0f} "
             f"| {m['sklearn']['median']:.0f} "
-            f"| {1 / r['skspiral_over_sklearn']:.2f}x less |"
+            f"| {_less_or_more(r['skspiral_over_sklearn'])} |"
         )
     for r in load["predict_throughput"]["results"]:
         v = r["rows_per_s"]
@@ -71,6 +93,15 @@ def readme_table(out: Path) -> str:
             f"| predict_proba, {r['dtype']} (rows/s) | {r['threads']} "
             f"| {v['skspiral']['median']:.3g} | {v['sklearn']['median']:.3g} "
             f"| {_r(r['speedup_vs_sklearn'])} |"
+        )
+    steps: dict[str, list[str]] = {}
+    for r in load["optimizer_steps"]["results"]:
+        ms = r["ms_per_step_per_million"]["median"]
+        steps.setdefault(r["threads"], []).append(f"{r['optimizer']} {ms:.2f}")
+    for threads, cells in steps.items():
+        rows.append(
+            f"| optimizer step, ms per million parameters | {threads} "
+            f"| {', '.join(cells)} | - | - |"
         )
     for r in load["fused_gradient"]["results"]:
         us = r["us_per_call"]

@@ -14,8 +14,10 @@ BENCHMARKS = Path(__file__).resolve().parents[1] / "benchmarks"
 SCRIPTS = (
     "overhead",
     "blas",
+    "large_rows",
     "memory",
     "predict_throughput",
+    "optimizer_steps",
     "fused_gradient",
     "convergence",
 )
