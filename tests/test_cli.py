@@ -5,7 +5,6 @@ is the same code without the interpreter start-up.
 """
 
 import argparse
-import csv
 import os
 import re
 import socket
@@ -14,6 +13,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from clitools import read_csv, skspiral
 
 from skspiral import MLPScratchClassifier, __version__
 from skspiral.optimizers import registry
@@ -23,22 +23,6 @@ from skspiral.tools.cli import build_parser, main
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 PLOT_HINT = 'pip install "skspiral[plot]"'
-
-
-def skspiral(*args, cwd=None, env=None, timeout=300):
-    return subprocess.run(
-        [sys.executable, "-m", "skspiral", *args],
-        capture_output=True,
-        text=True,
-        cwd=cwd,
-        env=env,
-        timeout=timeout,
-    )
-
-
-def read_csv(path):
-    with open(path, newline="") as f:
-        return list(csv.DictReader(f))
 
 
 def assert_valid_png(path):

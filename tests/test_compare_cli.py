@@ -1,13 +1,11 @@
 """``skspiral compare`` and ``skspiral animate`` run as a user runs them."""
 
-import csv
 import os
 import re
-import subprocess
-import sys
 import textwrap
 
 import pytest
+from clitools import read_csv, skspiral
 
 from skspiral.tools import compare, report, workloads
 from skspiral.tools.cli import main
@@ -23,22 +21,6 @@ DEFAULT_LABELS = [
     "MLPClassifier(sgd, nesterov)",
     "MLPClassifier(lbfgs)",
 ]
-
-
-def skspiral(*args, cwd=None, env=None, timeout=300):
-    return subprocess.run(
-        [sys.executable, "-m", "skspiral", *args],
-        capture_output=True,
-        text=True,
-        cwd=cwd,
-        env=env,
-        timeout=timeout,
-    )
-
-
-def read_csv(path):
-    with open(path, newline="") as f:
-        return list(csv.DictReader(f))
 
 
 def env_shadowing(tmp_path, package):
