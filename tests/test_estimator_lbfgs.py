@@ -51,6 +51,8 @@ def test_lbfgs_that_runs_out_of_iterations_warns_with_scipys_message():
     with pytest.warns(ConvergenceWarning, match=r"lbfgs failed to converge after 3"):
         clf.fit(X, y)
     assert clf.n_iter_ == 3 and clf.t_ == 3 and len(clf.loss_curve_) == 3
+    # each iteration's metric is that of its iterate, the weights kept at the end
+    assert clf.history_["accuracy"][-1] == clf.score(X, y) < 1
 
 
 def test_lbfgs_records_one_loss_per_iteration_decreasing():

@@ -234,20 +234,24 @@ class Trainer:
     def _run_closure(self, max_iter: int) -> str:
         """Hand the whole objective to an optimizer that drives its own iterations."""
         net, (X, y, sample_weight) = self.network, self.data
-        outcome = {"stop": None, "epochs": 0}
+        outcome = {"stop": None, "epochs": 0, "stat": 0}
 
         eps = float(np.finfo(net.dtype).eps)  # the loss value MLPClassifier reports
 
         def objective(flat: np.ndarray):
             net.params[...] = flat
-            loss, _ = net.loss_and_grad(X, y, sample_weight, self.alpha, eps)
+            loss, outcome["stat"] = net.loss_and_grad(
+                X, y, sample_weight, self.alpha, eps
+            )
             return loss, net.grads.copy()
 
         def on_iteration(loss: float) -> bool:
             epoch = len(self.history)
             for callback in self.callbacks:  # an iteration is this loop's epoch
                 callback.on_epoch_begin(self, epoch)
-            metric = net.head.score(net.forward(X), y)
+            # The iterate is the point the objective was last evaluated at (the
+            # line search's accepted one), so its statistic is the metric's.
+            metric = net.head.epoch_metric(outcome["stat"], y)
             logs = {"loss": loss, net.head.metric_name: metric, "learning_rate": 0.0}
             outcome["epochs"] += 1
             outcome["stop"] = self._end_epoch(epoch, logs)
