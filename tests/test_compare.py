@@ -331,3 +331,19 @@ def test_the_regression_race_shares_the_machinery(monkeypatch):
     finals = [r for r in result.runs if r["phase"] == "final"]
     assert all(r["status"] == "ok" and r["score"] <= 1 for r in finals)
     assert all(r["target_loss"] == workloads.TARGET_LOSS[r["dataset"]] for r in finals)
+
+
+def test_a_schedule_spans_each_run_from_the_tuned_rate():
+    from skspiral.schedules import CosineDecay
+    from skspiral.tools.tuning import scratch_contender
+
+    contender = scratch_contender("adam", "cosine")
+    assert contender.label == "adam+cosine" and "decay" not in contender.space
+    model = contender.build(
+        {"learning_rate": 0.02}, "classification", epochs=7, seed=0, n_samples=450
+    )
+    # 450 rows in batches of 200: 3 steps per epoch, 21 steps in the run
+    assert model.optimizer.learning_rate == CosineDecay(0.02, decay_steps=21)
+    assert "'cosine'" in contender.describe({"learning_rate": 0.02})
+    # an optimizer without a rate of its own runs as it is
+    assert scratch_contender("lbfgs", "cosine").schedule is None

@@ -15,7 +15,7 @@ from .base import Schedule
 from .cosine import CosineDecay, OneCycle
 from .decay import Constant, ExponentialDecay, InverseTimeDecay, InvScaling, StepDecay
 from .plateau import ReduceOnPlateau
-from .registry import available_schedules, get_schedule
+from .registry import available_schedules, get_schedule, schedule_spanning
 
 __all__ = [
     "Constant",
@@ -29,4 +29,5 @@ __all__ = [
     "StepDecay",
     "available_schedules",
     "get_schedule",
+    "schedule_spanning",
 ]

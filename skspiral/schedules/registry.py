@@ -7,7 +7,7 @@ from .cosine import CosineDecay, OneCycle
 from .decay import Constant, ExponentialDecay, InverseTimeDecay, InvScaling, StepDecay
 from .plateau import ReduceOnPlateau
 
-__all__ = ["available_schedules", "get_schedule"]
+__all__ = ["SPANNING", "available_schedules", "get_schedule", "schedule_spanning"]
 
 _SCHEDULES: dict[str, type[Schedule]] = {
     "constant": Constant,
@@ -57,3 +57,24 @@ def get_schedule(spec, **params) -> Schedule:
             f"it takes {sorted(cls._param_names())}."
         )
     return cls(**{**base, **params})
+
+
+# How a schedule named in text spans a run of ``steps`` optimizer steps: cosine and
+# one-cycle end with the run, step decay divides by 10 at each third, exponential
+# decay ends at 1% of the rate. The others need no length.
+SPANNING = {
+    "cosine": lambda steps: {"decay_steps": steps},
+    "onecycle": lambda steps: {"total_steps": steps},
+    "step": lambda steps: {"step_size": max(1, steps // 3)},
+    "exponential": lambda steps: {"decay_steps": steps, "decay_rate": 0.01},
+}
+
+
+def schedule_spanning(name: str, learning_rate: float, steps: int, **params):
+    """The schedule ``name`` starting from ``learning_rate`` over ``steps`` steps.
+
+    >>> schedule_spanning("cosine", 0.1, 1000)(1000)
+    0.0
+    """
+    span = SPANNING.get(name, lambda steps: {})(max(1, int(steps)))
+    return get_schedule(name, learning_rate=learning_rate, **{**span, **params})

@@ -96,7 +96,10 @@ def ordered(names: Sequence[str]) -> list[str]:
 
 
 def make_contenders(
-    optimizers: Sequence[str] | None, sklearn: Sequence[str], task: str
+    optimizers: Sequence[str] | None,
+    sklearn: Sequence[str],
+    task: str,
+    schedule: str | None = None,
 ) -> list[Contender]:
     """skspiral's optimizers (default: the book's four), then scikit-learn's solvers."""
     names = list(BOOK_ORDER) if optimizers is None else list(optimizers)
@@ -106,7 +109,7 @@ def make_contenders(
             "version of skspiral lacks; race scikit-learn's solvers only with "
             "optimizers=[]."
         )
-    return [scratch_contender(n) for n in dict.fromkeys(names)] + [
+    return [scratch_contender(n, schedule) for n in dict.fromkeys(names)] + [
         sklearn_contender(s, task) for s in dict.fromkeys(sklearn)
     ]
 
@@ -243,13 +246,16 @@ def run_compare(
     seed: int = 0,
     target_loss: float | None = None,
     progress: Callable[[str], None] | None = None,
+    schedule: str | None = None,
 ) -> CompareResult:
     """Tune and retrain every contender on every dataset; see the module docstring.
 
     ``budget``, ``seeds`` and ``epochs`` default to the full run's (20 trials, 5
     seeds, 1000 epochs on the spiral and 200 elsewhere) or, with ``quick``, to
     4, 3 and 300/40. ``target_loss`` replaces :data:`TARGET_LOSS` for every
-    dataset. All datasets must share a task (classification or regression).
+    dataset. ``schedule`` (a name of :func:`skspiral.schedules.available_schedules`)
+    makes every skspiral optimizer's tuned rate the start of that schedule. All
+    datasets must share a task (classification or regression).
     """
     tasks = {task_of(name) for name in datasets}
     if len(tasks) != 1:
@@ -257,7 +263,7 @@ def run_compare(
     task = tasks.pop()
     plan = Plan(
         datasets=list(dict.fromkeys(datasets)),
-        contenders=make_contenders(optimizers, sklearn, task),
+        contenders=make_contenders(optimizers, sklearn, task, schedule),
         task=task,
         budget=budget or (QUICK_BUDGET if quick else BUDGET),
         seeds=seeds or (QUICK_SEEDS if quick else SEEDS),

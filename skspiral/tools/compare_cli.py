@@ -14,6 +14,7 @@ import time
 import skspiral
 
 from ..optimizers import available_optimizers
+from ..schedules import available_schedules
 from . import animate as anim
 from . import compare as cmp
 from . import plots, report, summary, tuning, workloads
@@ -129,6 +130,12 @@ def add_compare(subparsers) -> None:
         help="training loss that defines 'time to target' for every dataset "
         "(default: a value per dataset, shown in the report)",
     )
+    p.add_argument(
+        "--schedule",
+        choices=available_schedules(),
+        help="give every skspiral optimizer this learning-rate schedule, spanning "
+        "each run from the tuned rate (decay is then not tuned)",
+    )
     p.add_argument("--seed", type=seed, default=0, help=SEED_HELP)
     p.add_argument("--out", type=check_out_dir, default=DEFAULT_OUT, help=OUT_HELP)
     p.add_argument(
@@ -173,7 +180,7 @@ def _compare_command(args, datasets, optimizers) -> str:
     words += ["--task", args.task, "--datasets", ",".join(datasets)]
     words += ["--optimizers", ",".join(optimizers) or "none"]
     words += ["--sklearn", ",".join(args.sklearn) or "none"]
-    for flag in ("budget", "seeds", "epochs", "target_loss"):
+    for flag in ("budget", "seeds", "epochs", "target_loss", "schedule"):
         if getattr(args, flag) is not None:
             words += [f"--{flag.replace('_', '-')}", str(getattr(args, flag))]
     words += ["--seed", str(args.seed), "--out", str(args.out)]
@@ -223,6 +230,7 @@ def run_compare(args) -> int:
         seed=args.seed,
         target_loss=args.target_loss,
         progress=say,
+        schedule=args.schedule,
     )
     seconds = time.perf_counter() - start
     print(summary.format_table(result.summary))

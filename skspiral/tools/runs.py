@@ -37,7 +37,9 @@ def fit_and_measure(contender, settings, task, data, *, epochs, seed, target):
     (say a diverging trial) is caught and reported in ``status``.
     """
     X_fit, y_fit, X_eval, y_eval = data
-    model = contender.build(settings, task, epochs=epochs, seed=seed)
+    model = contender.build(
+        settings, task, epochs=epochs, seed=seed, n_samples=X_fit.shape[0]
+    )
     row = {"status": "ok", "score": math.nan, "loss": math.nan}
     start = time.perf_counter()
     try:

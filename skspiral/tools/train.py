@@ -13,7 +13,7 @@ import warnings
 import numpy as np
 
 from ..optimizers import get_optimizer_class
-from ..schedules import available_schedules, get_schedule
+from ..schedules import available_schedules, schedule_spanning
 from ..training import DivergenceError
 from .arguments import (
     SEED_HELP,
@@ -119,15 +119,6 @@ def _train_optimizer(args):
     return build_optimizer(args.optimizer, settings)
 
 
-# How a schedule named on the command line spans a run of ``steps`` steps.
-_SPANS = {
-    "cosine": lambda steps: {"decay_steps": steps},
-    "onecycle": lambda steps: {"total_steps": steps},
-    "step": lambda steps: {"step_size": max(1, steps // 3)},
-    "exponential": lambda steps: {"decay_steps": steps, "decay_rate": 0.01},
-}
-
-
 def _with_schedule(args, optimizer, steps: int):
     """``optimizer`` with its learning rate turned into ``--schedule``'s schedule."""
     if args.schedule is None:
@@ -139,14 +130,14 @@ def _with_schedule(args, optimizer, steps: int):
         raise UsageError(f"--schedule: {args.optimizer} has no learning rate to vary")
     if args.decay:  # the book's tuned decay, if any, is replaced silently
         raise UsageError(f"--schedule {args.schedule} replaces --decay: give one")
-    span = _SPANS.get(args.schedule, lambda steps: {})(steps)
+    extra = {}
     if args.warmup_steps is not None:
         if args.schedule != "cosine":
             raise UsageError("--warmup-steps goes with --schedule cosine")
-        span["warmup_steps"] = args.warmup_steps
+        extra["warmup_steps"] = args.warmup_steps
     try:
-        schedule = get_schedule(
-            args.schedule, learning_rate=params["learning_rate"], **span
+        schedule = schedule_spanning(
+            args.schedule, params["learning_rate"], steps, **extra
         )
     except (TypeError, ValueError) as error:
         raise UsageError(f"--schedule {args.schedule}: {one_line(error)}") from None

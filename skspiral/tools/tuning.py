@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..optimizers import get_optimizer, get_optimizer_class
+from ..schedules import schedule_spanning
 from .workloads import HIDDEN
 
 __all__ = [
@@ -167,8 +168,9 @@ class Contender:
     name: str
     space: dict = field(hash=False)
     sklearn: bool = False
+    schedule: str | None = None  # a schedule spanning each run (skspiral only)
 
-    def build(self, settings: dict, task: str, *, epochs: int, seed: int):
+    def build(self, settings: dict, task: str, *, epochs: int, seed: int, n_samples=0):
         """The unfitted estimator for ``settings`` (the rest as every contender)."""
         common = {
             "hidden_layer_sizes": HIDDEN,
@@ -196,6 +198,12 @@ class Contender:
         if task == "regression":
             cls = skspiral.MLPScratchRegressor
         optimizer = self._optimizer(settings)
+        if self.schedule is not None:
+            batch = max(1, min(200, n_samples))  # batch_size="auto"
+            steps = epochs * -(-n_samples // batch)
+            rate = optimizer.learning_rate
+            schedule = schedule_spanning(self.schedule, rate, steps)
+            optimizer.set_params(learning_rate=schedule, decay=0.0)
         return cls(optimizer=optimizer, weight_init="glorot_uniform", **common)
 
     def _optimizer(self, settings: dict):
@@ -210,12 +218,26 @@ class Contender:
             values = {**SKLEARN_FIXED.get(self.name, {}), **settings}
             inner = ", ".join(f"{k}={v!r}" for k, v in values.items())
             return f"solver={self.name!r}" + (f", {inner}" if inner else "")
-        return repr(self._optimizer(settings))
+        described = repr(self._optimizer(settings))
+        if self.schedule is not None:
+            described += f" with its rate as the start of {self.schedule!r} per run"
+        return described
 
 
-def scratch_contender(optimizer: str) -> Contender:
-    """A registered skspiral optimizer, labelled by its name."""
-    return Contender(optimizer, optimizer, _scratch_space(optimizer))
+def scratch_contender(optimizer: str, schedule: str | None = None) -> Contender:
+    """A registered skspiral optimizer, labelled by its name (and its schedule).
+
+    With ``schedule``, each run's tuned learning rate is the start (or peak) of
+    that schedule spanning the run, and ``decay`` is not tuned. An optimizer
+    without a learning rate of its own (lbfgs, lookahead) runs unscheduled.
+    """
+    space = _scratch_space(optimizer)
+    if schedule is None or not isinstance(
+        get_optimizer(optimizer).get_params(deep=False).get("learning_rate"), float
+    ):
+        return Contender(optimizer, optimizer, space)
+    space = {k: v for k, v in space.items() if k != "decay"}
+    return Contender(f"{optimizer}+{schedule}", optimizer, space, schedule=schedule)
 
 
 def sklearn_contender(solver: str, task: str = "classification") -> Contender:
