@@ -96,3 +96,13 @@ def test_scikit_learn_callbacks_see_one_task_per_lbfgs_iteration():
     epochs = [r for r in rows if len(r["task_id_path"]) == 2]
     assert [r["task_name"] for r in epochs] == [f"epoch {k}" for k in range(8)]
     assert epochs[-1]["accuracy"] == pytest.approx(clf.score(X, y), abs=1e-12)
+
+
+@pytest.mark.parametrize("cls", [MLPScratchClassifier, MLPScratchRegressor])
+def test_partial_fit_exists_only_for_optimizers_that_step(cls):
+    # As scikit-learn offers partial_fit only for its stochastic solvers.
+    assert hasattr(cls(), "partial_fit")
+    assert not hasattr(cls(optimizer="lbfgs"), "partial_fit")
+    with pytest.raises(AttributeError, match="partial_fit") as info:
+        cls(optimizer="lbfgs").partial_fit  # noqa: B018
+    assert "needs the whole objective" in str(info.value.__cause__)

@@ -26,7 +26,11 @@ from sklearn.utils.validation import (
 )
 
 from ..network import MLP
-from ..optimizers import adopt_carried_optimizers, carry_user_optimizers
+from ..optimizers import (
+    adopt_carried_optimizers,
+    carry_user_optimizers,
+    get_optimizer_class,
+)
 from ..training import (
     History,
     Trainer,
@@ -40,10 +44,30 @@ from ._fitting import (
 )
 from ._views import WeightViews
 
-__all__ = ["BaseMLPScratch"]
+__all__ = ["BaseMLPScratch", "stepping_optimizer"]
 
 _SPARSE = ("csr", "csc")
 _FLOATS = (np.float64, np.float32)
+
+
+def stepping_optimizer(est) -> bool:
+    """Whether ``est``'s optimizer takes one step at a time, so that ``partial_fit``
+    makes sense (scikit-learn offers it only for its stochastic solvers).
+
+    Used with ``available_if``: ``hasattr(est, "partial_fit")`` is False for L-BFGS
+    and any optimizer that needs the whole objective. An optimizer that cannot be
+    resolved yet counts as stepping; ``partial_fit`` then reports it.
+    """
+    try:
+        cls = get_optimizer_class(est.optimizer)
+    except (TypeError, ValueError):
+        return True
+    if getattr(cls, "needs_closure", False):
+        raise AttributeError(
+            f"partial_fit is only available for optimizers that take one step at a "
+            f"time; {cls.__name__} needs the whole objective (use fit)."
+        )
+    return True
 
 
 class BaseMLPScratch(WeightViews, BaseEstimator):

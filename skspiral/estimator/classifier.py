@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import numpy as np
 from sklearn.base import ClassifierMixin
+from sklearn.utils._available_if import available_if
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import column_or_1d
 
 from ..network import LogisticCrossEntropy, SoftmaxCrossEntropy
-from ._base import BaseMLPScratch
+from ._base import BaseMLPScratch, stepping_optimizer
 from ._docs import SHARED_ATTRIBUTES, SHARED_PARAMETERS
 from ._sklearn_callbacks import SklearnCallbackMixin
 
@@ -127,6 +128,7 @@ class MLPScratchClassifier(ClassifierMixin, SklearnCallbackMixin, BaseMLPScratch
     def _stratify(y):
         return y
 
+    @available_if(stepping_optimizer)
     def partial_fit(self, X, y, classes=None, sample_weight=None):
         """One epoch over ``(X, y)``; ``classes`` is required on the first call."""
         return self._fit(X, y, sample_weight, incremental=True, classes=classes)

@@ -5,9 +5,10 @@ from __future__ import annotations
 import numpy as np
 from scipy.sparse import issparse
 from sklearn.base import RegressorMixin
+from sklearn.utils._available_if import available_if
 
 from ..network import SquaredError
-from ._base import BaseMLPScratch
+from ._base import BaseMLPScratch, stepping_optimizer
 from ._docs import SHARED_ATTRIBUTES, SHARED_PARAMETERS
 from ._sklearn_callbacks import SklearnCallbackMixin
 
@@ -85,6 +86,7 @@ class MLPScratchRegressor(RegressorMixin, SklearnCallbackMixin, BaseMLPScratch):
     def _stratify(y):
         return None
 
+    @available_if(stepping_optimizer)
     def partial_fit(self, X, y, sample_weight=None):
         """One epoch over ``(X, y)``."""
         return self._fit(X, y, sample_weight, incremental=True, classes=None)
