@@ -81,3 +81,10 @@ SHARED_ATTRIBUTES = """\
         Of the latest fit.
     n_layers_, n_outputs_ : int
 """
+
+CALLBACKS_NOTE = """\
+    Callbacks are set with ``set_callbacks(...)`` (scikit-learn >= 1.9): scikit-
+    learn's (``ProgressBar``, ``ScoringMonitor``, ...) and skspiral's own
+    (:mod:`skspiral.callbacks`); a fit is one task with one sub-task per epoch,
+    and any callback may stop training.
+"""

@@ -10,7 +10,7 @@ from sklearn.utils.validation import column_or_1d
 
 from ..network import LogisticCrossEntropy, SoftmaxCrossEntropy
 from ._base import BaseMLPScratch, stepping_optimizer
-from ._docs import SHARED_ATTRIBUTES, SHARED_PARAMETERS
+from ._docs import CALLBACKS_NOTE, SHARED_ATTRIBUTES, SHARED_PARAMETERS
 from ._sklearn_callbacks import SklearnCallbackMixin
 
 __all__ = ["MLPScratchClassifier"]
@@ -38,6 +38,9 @@ class MLPScratchClassifier(ClassifierMixin, SklearnCallbackMixin, BaseMLPScratch
     out_activation_ : {{"softmax", "logistic"}}
         Softmax for 3+ classes, one logistic unit for 2 (as MLPClassifier).
 
+    Notes
+    -----
+{CALLBACKS_NOTE}
     Examples
     --------
     >>> from skspiral import MLPScratchClassifier, make_spiral

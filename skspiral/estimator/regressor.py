@@ -9,7 +9,7 @@ from sklearn.utils._available_if import available_if
 
 from ..network import SquaredError
 from ._base import BaseMLPScratch, stepping_optimizer
-from ._docs import SHARED_ATTRIBUTES, SHARED_PARAMETERS
+from ._docs import CALLBACKS_NOTE, SHARED_ATTRIBUTES, SHARED_PARAMETERS
 from ._sklearn_callbacks import SklearnCallbackMixin
 
 __all__ = ["MLPScratchRegressor"]
@@ -37,6 +37,7 @@ class MLPScratchRegressor(RegressorMixin, SklearnCallbackMixin, BaseMLPScratch):
 
     Notes
     -----
+{CALLBACKS_NOTE}
     For several outputs, MLPRegressor steps along the gradient of the *sum* of
     the per-output losses while reporting their mean; skspiral steps along the
     exact gradient of the reported loss (the two agree for one output).
