@@ -53,8 +53,17 @@ def _accuracy(predicted: np.ndarray, y: np.ndarray, sample_weight) -> float:
     return float(np.average(predicted == y, weights=sample_weight))
 
 
-class _ClassificationHead:
-    """What both classification heads share: the metric and the loss of outputs."""
+class _Head:
+    """What every head derives from its ``loss_and_grad``."""
+
+    @classmethod
+    def loss(cls, z, y, sample_weight=None) -> float:
+        """The loss of outputs ``z`` (left unchanged)."""
+        return cls.loss_and_grad(z.copy(), y, sample_weight)[0]
+
+
+class _ClassificationHead(_Head):
+    """What both classification heads share: the metric and the log-probabilities."""
 
     metric_name = "accuracy"
 
@@ -64,8 +73,8 @@ class _ClassificationHead:
         return n_correct / y.shape[0]
 
     @classmethod
-    def loss(cls, z, y, sample_weight=None) -> float:
-        return cls.loss_and_grad(z.copy(), y, sample_weight)[0]
+    def log_proba(cls, z: np.ndarray) -> np.ndarray:
+        return _log_of(cls.proba(z))
 
     @classmethod
     def score(cls, z, y, sample_weight=None) -> float:
@@ -90,10 +99,6 @@ class SoftmaxCrossEntropy(_ClassificationHead):
         e = np.exp(z - z.max(axis=1, keepdims=True))
         e /= e.sum(axis=1, keepdims=True)
         return e
-
-    @classmethod
-    def log_proba(cls, z: np.ndarray) -> np.ndarray:
-        return _log_of(cls.proba(z))
 
     @staticmethod
     def decide(z: np.ndarray) -> np.ndarray:
@@ -145,10 +150,6 @@ class LogisticCrossEntropy(_ClassificationHead):
         z = z[:, 0]
         return np.column_stack([Logistic.forward(-z), Logistic.forward(z)])
 
-    @classmethod
-    def log_proba(cls, z: np.ndarray) -> np.ndarray:
-        return _log_of(cls.proba(z))
-
     @staticmethod
     def decide(z: np.ndarray) -> np.ndarray:
         return (z[:, 0] > 0).astype(np.intp)
@@ -174,7 +175,7 @@ class LogisticCrossEntropy(_ClassificationHead):
         return loss, n_correct, z
 
 
-class SquaredError:
+class SquaredError(_Head):
     """Identity output with half the mean squared error, scaled as MLPRegressor.
 
     ``loss = 0.5 * mean over outputs of the (weighted) mean over rows of (y - z)**2``;
@@ -220,10 +221,6 @@ class SquaredError:
         """R² of the epoch's forward passes, averaged over outputs (unweighted)."""
         sst = ((y - y.mean(axis=0)) ** 2).sum(axis=0)
         return _r2(np.asarray(sse, dtype=float), sst)
-
-    @classmethod
-    def loss(cls, z, y, sample_weight=None) -> float:
-        return cls.loss_and_grad(z.copy(), y, sample_weight)[0]
 
     @staticmethod
     def score(z, y, sample_weight=None) -> float:

@@ -40,11 +40,22 @@ def _update_moments(grads, m, v, beta_1, beta_2, buf):
 
 
 class _AdamBase(Optimizer):
-    """Hyperparameters and moments shared by the family."""
+    """Hyperparameters and moments shared by the family.
+
+    The defaults are ``torch.optim.Adam``'s; a member whose reference defaults
+    differ (a larger rate, an extra setting) states its own ``__init__``.
+    """
 
     slot_names = ("momentum", "cache")
 
-    def __init__(self, learning_rate, decay, epsilon, beta_1, beta_2):
+    def __init__(
+        self,
+        learning_rate: float = 0.001,
+        decay: float = 0.0,
+        epsilon: float = 1e-8,
+        beta_1: float = 0.9,
+        beta_2: float = 0.999,
+    ):
         super().__init__(learning_rate, decay)
         self.epsilon = check_positive("epsilon", epsilon)
         self.beta_1 = check_unit_interval("beta_1", beta_1)
@@ -151,16 +162,6 @@ class AMSGrad(_AdamBase):
     """
 
     slot_names = ("momentum", "cache", "max_cache")
-
-    def __init__(
-        self,
-        learning_rate: float = 0.001,
-        decay: float = 0.0,
-        epsilon: float = 1e-8,
-        beta_1: float = 0.9,
-        beta_2: float = 0.999,
-    ):
-        super().__init__(learning_rate, decay, epsilon, beta_1, beta_2)
 
     def _update(self, params, grads, state, lr):
         m, v = self._moments(grads, state)

@@ -121,16 +121,6 @@ class RAdam(_AdamBase):
     ICLR 2020.
     """
 
-    def __init__(
-        self,
-        learning_rate: float = 0.001,
-        decay: float = 0.0,
-        epsilon: float = 1e-8,
-        beta_1: float = 0.9,
-        beta_2: float = 0.999,
-    ):
-        super().__init__(learning_rate, decay, epsilon, beta_1, beta_2)
-
     def _update(self, params, grads, state, lr):
         k = state.t + 1
         m, v = self._moments(grads, state)
