@@ -62,7 +62,7 @@ def stepping_optimizer(est) -> bool:
         cls = get_optimizer_class(est.optimizer)
     except (TypeError, ValueError):
         return True
-    if getattr(cls, "needs_closure", False):
+    if cls.needs_closure:
         raise AttributeError(
             f"partial_fit is only available for optimizers that take one step at a "
             f"time; {cls.__name__} needs the whole objective (use fit)."
@@ -176,9 +176,9 @@ class BaseMLPScratch(WeightViews, BaseEstimator):
     def _fit_shadow(self, X, y, sample_weight, incremental, classes):
         """Fit ``self`` (a private copy); return the warnings to emit afterwards."""
         hp.validate(self)
-        if incremental and hp.check_bool("early_stopping", self.early_stopping):
+        if incremental and bool(self.early_stopping):
             raise ValueError("partial_fit does not support early_stopping=True.")
-        warm = hp.check_bool("warm_start", self.warm_start)
+        warm = bool(self.warm_start)
         continuing = hasattr(self, "network_") and (incremental or warm)
         X, y, sample_weight, head, target_attrs = self._validated(
             X, y, sample_weight, classes, continuing, incremental
@@ -198,7 +198,7 @@ class BaseMLPScratch(WeightViews, BaseEstimator):
         trainer = Trainer(
             network, optimizer, state,
             batch_size=hp.resolve_batch_size(self.batch_size, train[0].shape[0]),
-            shuffle=hp.check_bool("shuffle", self.shuffle), rng=rng,
+            shuffle=bool(self.shuffle), rng=rng,
             alpha=float(self.alpha), callbacks=callbacks, tol=float(self.tol),
         )  # fmt: skip
         epochs_before = len(history)
@@ -268,7 +268,7 @@ class BaseMLPScratch(WeightViews, BaseEstimator):
         self.loss_ = h["loss"][-1]
         self.loss_curve_ = list(h["loss"])
         self.history_ = h.as_dict()
-        if hp.check_bool("early_stopping", self.early_stopping):
+        if bool(self.early_stopping):
             self.best_loss_ = None
             self.validation_scores_ = list(h[f"val_{metric}"])
             self.best_validation_score_ = stopper.best_score

@@ -17,7 +17,6 @@ from ..training import (
     PlateauScheduleDriver,
     VerbosePrinter,
 )
-from . import _hyperparams as hp
 
 __all__ = [
     "carry_schedule_state",
@@ -31,7 +30,7 @@ def fit_callbacks(est, optimizer, head, history, incremental):
     """The fit's callbacks, and the one whose best record is reported."""
     tol, patience = float(est.tol), est.n_iter_no_change
     callbacks = [DivergenceGuard()]
-    if hp.check_bool("early_stopping", est.early_stopping):
+    if bool(est.early_stopping):
         stopper = EarlyStopping(head.metric_name, tol, patience)
     else:
         stopper = LossPlateauStopping(tol, patience)
@@ -56,7 +55,7 @@ def fit_callbacks(est, optimizer, head, history, incremental):
 
 def validation_split(est, X, y, sample_weight, rng):
     """Training arrays and, with early stopping, the held-out validation set."""
-    if not hp.check_bool("early_stopping", est.early_stopping):
+    if not bool(est.early_stopping):
         return (X, y, sample_weight), None
     arrays = [X, y] + ([] if sample_weight is None else [sample_weight])
     too_small = (

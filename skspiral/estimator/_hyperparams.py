@@ -14,7 +14,7 @@ from collections.abc import Iterator
 
 import numpy as np
 
-from .._checks import check_bool
+from .._checks import check_bool, check_int
 from ..network import ACTIVATIONS, WEIGHT_INITS
 from ..optimizers import Optimizer, get_optimizer, get_optimizer_class
 
@@ -30,14 +30,6 @@ FLAT_HYPERPARAMETERS = (
     "beta_2",
     "epsilon",
 )
-
-
-def _check_int(name: str, value, minimum: int) -> int:
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{name} must be an integer, got {value!r}.")
-    if value < minimum:
-        raise ValueError(f"{name} must be >= {minimum}, got {value!r}.")
-    return int(value)
 
 
 def _check_range(name: str, value, low: float, high: float | None = None) -> float:
@@ -91,16 +83,16 @@ def validate(est) -> None:
     if est.batch_size is not None and not (
         isinstance(est.batch_size, str) and est.batch_size == "auto"
     ):
-        _check_int("batch_size", est.batch_size, 1)
-    _check_int("max_iter", est.max_iter, 1)
+        check_int("batch_size", est.batch_size, 1)
+    check_int("max_iter", est.max_iter, 1)
     if not (isinstance(est.n_iter_no_change, float) and est.n_iter_no_change == np.inf):
-        _check_int("n_iter_no_change", est.n_iter_no_change, 1)
+        check_int("n_iter_no_change", est.n_iter_no_change, 1)
     _check_range("tol", est.tol, 0.0)
     fraction = _check_range("validation_fraction", est.validation_fraction, 0.0, 1.0)
     if fraction == 0:
         raise ValueError("validation_fraction must be in (0, 1), got 0.")
     if not isinstance(est.verbose, (bool, np.bool_)):
-        _check_int("verbose", est.verbose, 0)
+        check_int("verbose", est.verbose, 0)
     for name in ("shuffle", "early_stopping", "warm_start"):
         check_bool(name, getattr(est, name))
     if est.optimizer_params is not None and not isinstance(est.optimizer_params, dict):
@@ -171,7 +163,7 @@ def _route_to_wrapped(est, optimizer: Optimizer, accepted) -> None:
 def _check_implemented(optimizer: Optimizer) -> None:
     """Fail before training when a user optimizer class is incomplete."""
     name = type(optimizer).__name__
-    if getattr(optimizer, "needs_closure", False):
+    if optimizer.needs_closure:
         return
     cls = type(optimizer)
     if cls._update is Optimizer._update and cls.step is Optimizer.step:

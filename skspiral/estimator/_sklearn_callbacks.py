@@ -33,6 +33,7 @@ from sklearn.utils.validation import (
 )
 
 from ..training import Callback, EarlyStopping
+from ._base import _FLOATS, _SPARSE
 
 try:  # scikit-learn >= 1.9
     from sklearn.callback import CallbackSupportMixin, with_callbacks
@@ -101,10 +102,7 @@ class SklearnCallbackMixin(_Base):
         """A user's held-out ``(X, y, sample_weight)``, checked against the model
         being fitted and encoded as its training targets (class indices for a
         classifier). For callbacks' ``for_fit``; call it on the shadow copy."""
-        X = validate_data(
-            self, X, reset=False, accept_sparse=("csr", "csc"),
-            dtype=(np.float64, np.float32),
-        )  # fmt: skip
+        X = validate_data(self, X, reset=False, accept_sparse=_SPARSE, dtype=_FLOATS)
         check_consistent_length(X, y)
         y, _, _ = self._check_targets(
             np.asarray(y),

@@ -181,7 +181,7 @@ class Trainer:
         for callback in self.callbacks:
             callback.on_train_begin(self)
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-            if getattr(self.optimizer, "needs_closure", False):
+            if self.optimizer.needs_closure:
                 reason = self._run_closure(epochs)
             else:
                 reason = self._run_epochs(epochs)
@@ -247,7 +247,7 @@ class Trainer:
 
         def on_iteration(loss: float) -> bool:
             epoch = len(self.history)
-            for callback in self.callbacks:  # an iteration is this loop's epoch
+            for callback in self._begin_callbacks:  # an iteration is an epoch
                 callback.on_epoch_begin(self, epoch)
             # The iterate is the point the objective was last evaluated at (the
             # line search's accepted one), so its statistic is the metric's.
