@@ -8,10 +8,40 @@ import scipy.sparse as sp
 __all__ = ["Dense"]
 
 
+#: Largest operand (elements) of a thin product that ``dense_matmul`` splits.
+THIN_LIMIT = 2**15
+
+
+def dense_matmul(a: np.ndarray, b: np.ndarray, out: np.ndarray) -> np.ndarray:
+    """``out[...] = a @ b``, with thin products done as matrix-vector products.
+
+    OpenBLAS's GEMM (its Haswell kernels) costs ~5 us a call before any
+    arithmetic, packing its operands; with 2 or 3 output columns (or rows) and a
+    small operand, one GEMV per column is cheaper: the spiral's output layer
+    ``300x65 @ 65x3`` takes 7.5 instead of 10 us, its first layer's gradient
+    ``3x300 @ 300x64`` 6.5 instead of 9 (``benchmarks/overhead.py``; ~7 us of a
+    ~85 us epoch). One column NumPy already sends to GEMV; from 4 columns, or
+    past ``THIN_LIMIT`` elements (where reading the operand once per column
+    costs more than the packing), the GEMM is faster. Each entry is a dot
+    product either way, summed in BLAS's order: the bits can differ from the
+    GEMM's, never between runs.
+    """
+    n, m = out.shape
+    if m in (2, 3) and a.size <= THIN_LIMIT:
+        for j in range(m):
+            np.matmul(a, b[:, j], out=out[:, j])
+        return out
+    if n in (2, 3) and b.size <= THIN_LIMIT:
+        for i in range(n):
+            np.matmul(a[i], b, out=out[i])
+        return out
+    return np.matmul(a, b, out=out)
+
+
 def matmul_into(a, b: np.ndarray, out: np.ndarray) -> np.ndarray:
     """``out[...] = a @ b``; ``a`` may be a SciPy sparse matrix (never densified)."""
     if isinstance(a, np.ndarray):  # the common case, without issparse's overhead
-        return np.matmul(a, b, out=out)
+        return dense_matmul(a, b, out)
     if sp.issparse(a):
         out[...] = a @ b
         return out
@@ -60,7 +90,9 @@ class Dense:
         dvalues.sum(axis=0, out=self.db)
         if dinputs is False:
             return None
-        return np.matmul(dvalues, self.W.T, out=dinputs)
+        if dinputs is None:
+            dinputs = np.empty((dvalues.shape[0], self.W.shape[0]), dtype=self.W.dtype)
+        return dense_matmul(dvalues, self.W.T, dinputs)
 
     # The training path's variant: ``inputs`` carry a last column of ones, so
     # ``[inputs, 1] @ [W; b]`` adds the bias inside the GEMM and
@@ -71,7 +103,7 @@ class Dense:
     # ``dvalues.sum(axis=0)`` (tests/test_book_reference.py bounds the drift).
     def forward_stacked(self, inputs_1: np.ndarray, out: np.ndarray) -> np.ndarray:
         """``out[...] = [inputs, 1] @ [W; b]``; ``out`` may be a column slice."""
-        return np.matmul(inputs_1, self.Wb, out=out)
+        return dense_matmul(inputs_1, self.Wb, out)
 
     def backward_stacked(self, dvalues, inputs_1: np.ndarray, dinputs_1=None):
         """Fill ``[dW; db]``; return ``dvalues @ [W; b].T`` into ``dinputs_1``.
@@ -79,7 +111,7 @@ class Dense:
         The returned array has one column more than the inputs (the gradient
         with respect to the ones, which nothing uses). ``dinputs_1=False`` skips it.
         """
-        np.matmul(inputs_1.T, dvalues, out=self.dWb)
+        dense_matmul(inputs_1.T, dvalues, self.dWb)
         if dinputs_1 is False:
             return None
         if dvalues.shape[1] == 1:
@@ -88,4 +120,4 @@ class Dense:
             # multiply (200 x 65: 13 vs 5 us); each entry is one rounded product
             # either way, so the bits are the same.
             return np.multiply(dvalues, self.Wb.T, out=dinputs_1)
-        return np.matmul(dvalues, self.Wb.T, out=dinputs_1)
+        return dense_matmul(dvalues, self.Wb.T, dinputs_1)

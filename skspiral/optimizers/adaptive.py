@@ -7,6 +7,8 @@ scikit-learn also add it outside but default to ``1e-8``.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from .base import Optimizer, check_positive, check_unit_interval
@@ -150,13 +152,22 @@ class Adam(Optimizer):
     def _update(self, params, grads, state, lr):
         m, v = state.slots["momentum"], state.slots["cache"]
         k = state.t + 1
-        buf = np.multiply(grads, 1 - self.beta_1, out=state.scratch(grads, 0))
+        buf, denom = state.scratch(grads, 0), state.scratch(grads, 1)
+        np.multiply(grads, 1 - self.beta_1, out=buf)
         m *= self.beta_1
         m += buf
         np.multiply(grads, grads, out=buf)
         buf *= 1 - self.beta_2
         v *= self.beta_2
         v += buf
-        m_hat = np.divide(m, 1 - self.beta_1**k, out=state.scratch(grads, 2))
-        v_hat = np.divide(v, 1 - self.beta_2**k, out=buf)
-        _scaled_step(params, m_hat, v_hat, lr, self.epsilon, state)
+        # The bias corrections move onto scalars (twelve passes over the vectors
+        # instead of fourteen; ~15% of a step on large layers):
+        #   (m / bc1) / (sqrt(v / bc2) + eps)
+        #     = (sqrt(bc2) / bc1) * m / (sqrt(v) + eps * sqrt(bc2)),
+        # the same value, rounded in another order (tests/test_book_reference.py).
+        root_bc2 = math.sqrt(1 - self.beta_2**k)
+        np.sqrt(v, out=denom)
+        denom += self.epsilon * root_bc2
+        np.multiply(m, lr * root_bc2 / (1 - self.beta_1**k), out=buf)
+        buf /= denom
+        params -= buf

@@ -158,9 +158,13 @@ class DivergenceGuard(Callback):
         self.start_step = trainer.state.t
 
     def on_epoch_end(self, trainer, epoch, logs):
+        # A sum is finite only if every term is (a NaN or an infinity carries
+        # through it): one reduction instead of isfinite plus all.
         params = trainer.network.params
-        if math.isfinite(logs["loss"]) and np.isfinite(params).all():
+        if math.isfinite(logs["loss"]) and math.isfinite(np.add.reduce(params)):
             return None
+        if math.isfinite(logs["loss"]) and np.isfinite(params).all():
+            return None  # the sum overflowed: the weights are finite
         what = "the loss" if not math.isfinite(logs["loss"]) else "the weights"
         raise DivergenceError(self._message(trainer, what))
 

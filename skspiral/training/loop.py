@@ -286,25 +286,27 @@ class _Checkpoint:
 
     Copied into buffers made once, so saving costs a few memory copies per epoch;
     restoring after Ctrl-C leaves no half-done epoch (or half-done step) behind.
+    The (array, copy) pairs are listed once and again only if the optimizer adds
+    a slot array: at the book's size the bookkeeping, not the copying, is the cost.
     """
 
     def __init__(self, params: np.ndarray, state: OptimizerState):
         self.params, self.state, self.saved = params, state, False
-        self._params = np.empty_like(params)
-        self._slots: dict[str, np.ndarray] = {}
+        self._pairs: list[tuple[np.ndarray, np.ndarray]] = []
+        self._key: tuple = ()
         self._t, self._info = state.t, dict(state.info)
 
     def save(self) -> None:
-        np.copyto(self._params, self.params)
-        for name, slot in self.state.slots.items():
-            buf = self._slots.get(name)
-            if buf is None or buf.shape != slot.shape:
-                buf = self._slots[name] = np.empty_like(slot)
-            np.copyto(buf, slot)
+        slots = self.state.slots
+        key = tuple(map(id, slots.values()))  # (the arrays listed stay alive)
+        if key != self._key:
+            self._key, arrays = key, [self.params, *slots.values()]
+            self._pairs = [(a, np.empty_like(a)) for a in arrays]
+        for array, copy in self._pairs:
+            copy[...] = array
         self._t, self._info, self.saved = self.state.t, dict(self.state.info), True
 
     def restore(self) -> None:
-        np.copyto(self.params, self._params)
-        for name, buf in self._slots.items():
-            np.copyto(self.state.slots[name], buf)
+        for array, copy in self._pairs:
+            array[...] = copy
         self.state.t, self.state.info = self._t, dict(self._info)
