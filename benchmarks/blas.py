@@ -69,8 +69,15 @@ def estimators(batch: int, X, y, dtype_names, hidden: int):
     out = {}
     for dt in dtype_names:
         Xd = X.astype(dt)
+        # alpha=0 on both: MLPClassifier's below, PyTorch's and the matmul
+        # limit have no L2 term either (skspiral's default alpha is 1e-4).
         ours = MLPScratchClassifier(
-            (hidden,), batch_size=batch, max_iter=1, epsilon=1e-8, random_state=0
+            (hidden,),
+            batch_size=batch,
+            max_iter=1,
+            alpha=0.0,
+            epsilon=1e-8,
+            random_state=0,
         ).fit(Xd, y)
         out[f"skspiral {dt}"] = (ours, Xd)
         theirs = MLPClassifier(

@@ -47,7 +47,8 @@ def child(library: str, path: str, hidden: int, batch: int, threads: str) -> Non
     data = np.load(path)
     X, y = data["X"], data["y"]
     if library == "skspiral":
-        est = MLPScratchClassifier((hidden,), batch_size=batch, max_iter=1)
+        # alpha=0 on both (skspiral's default is MLPClassifier's 1e-4)
+        est = MLPScratchClassifier((hidden,), batch_size=batch, max_iter=1, alpha=0.0)
     else:
         est = MLPClassifier((hidden,), batch_size=batch, max_iter=1, alpha=0.0)
     limit = None if threads == "default" else int(threads)

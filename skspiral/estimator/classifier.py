@@ -62,10 +62,11 @@ class MLPScratchClassifier(ClassifierMixin, SklearnCallbackMixin, BaseMLPScratch
                 f"(got y of shape {y.shape}); pass a 1-D array of labels."
             )
         y = column_or_1d(y, warn=True)
-        _unique("y", y)  # before sklearn's checks, whose errors are less clear here
-        check_classification_targets(y)
-        classes_ = self._classes(y, classes, continuing, incremental)
+        # Once, before sklearn's checks, whose errors are less clear here (each
+        # pass sorts or hashes every label: ~5 ms per million rows).
         seen = _unique("y", y)
+        check_classification_targets(y)
+        classes_ = self._classes(seen, classes, continuing, incremental)
         if seen.dtype.kind != classes_.dtype.kind and (
             "U" in (seen.dtype.kind, classes_.dtype.kind)
             or "O" in (seen.dtype.kind, classes_.dtype.kind)
@@ -87,8 +88,9 @@ class MLPScratchClassifier(ClassifierMixin, SklearnCallbackMixin, BaseMLPScratch
             )
         return np.searchsorted(classes_, y), len(classes_), {"classes_": classes_}
 
-    def _classes(self, y, classes, continuing, incremental) -> np.ndarray:
-        """The classes of this fit: the fitted ones, ``classes``, or those of y."""
+    def _classes(self, seen, classes, continuing, incremental) -> np.ndarray:
+        """The classes of this fit: the fitted ones, ``classes``, or ``seen``
+        (the distinct labels of y)."""
         if continuing:
             classes_ = self.classes_
             if classes is not None and not np.array_equal(
@@ -98,17 +100,17 @@ class MLPScratchClassifier(ClassifierMixin, SklearnCallbackMixin, BaseMLPScratch
                     f"classes={np.asarray(classes).tolist()} differs from the classes "
                     f"of the first call, {classes_.tolist()}."
                 )
-            if not incremental and not np.array_equal(_unique("y", y), classes_):
+            if not incremental and not np.array_equal(seen, classes_):
                 raise ValueError(
                     "warm_start needs y to have the same classes as the previous fit: "
-                    f"previously {classes_.tolist()}, now {_unique('y', y).tolist()}."
+                    f"previously {classes_.tolist()}, now {seen.tolist()}."
                 )
         elif classes is not None:
             classes_ = _unique("classes", classes)
         elif incremental:
             raise ValueError("classes must be passed on the first call to partial_fit.")
         else:
-            classes_ = _unique("y", y)
+            classes_ = seen
         return classes_
 
     def _check_weights(self, sample_weight, X, y, incremental):

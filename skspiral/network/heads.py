@@ -158,18 +158,23 @@ class LogisticCrossEntropy(_ClassificationHead):
     def loss_and_grad(cls, z: np.ndarray, y: np.ndarray, sample_weight=None, eps=CLIP):
         """As :meth:`SoftmaxCrossEntropy.loss_and_grad`, for ``y`` in {0, 1}."""
         logit = z[:, 0]
-        n_correct = int(np.count_nonzero(cls.decide(z) == y))
-        # P(true class) = sigmoid(u), u = +z for y == 1 and -z for y == 0. Both it
-        # and sigmoid(z) are Logistic.forward's where(v >= 0, 1, e) / (1 + e) with
-        # e = exp(-|v|), and |u| = |z|: e and 1 + e are computed once for both
-        # (the same arithmetic, so the same bits, with four passes fewer).
-        e = np.exp(-np.abs(logit))
-        denom = 1 + e
-        u = np.where(y == 1, logit, -logit)
-        p_true = np.divide(np.where(u >= 0, 1, e), denom)
+        n_correct = int(np.count_nonzero((logit > 0) == y))  # decide(z) == y
+        # sigmoid(v) is Logistic.forward's where(v >= 0, 1, e) / (1 + e) with
+        # e = exp(-|v|). P(true class) = sigmoid(+z) for y == 1 and sigmoid(-z)
+        # for y == 0; |-z| = |z|, so e and 1 + e serve both, and its numerator
+        # is 1 exactly where (z >= 0) == y (at z == 0, e == 1 either way). The
+        # same arithmetic as two sigmoid calls, so the same bits, in 20 NumPy
+        # calls instead of 30: a step on 200 rows makes ~40 (1e6-row benchmark).
+        e = np.abs(logit)
+        np.negative(e, out=e)
+        np.exp(e, out=e)
+        denom = e + 1
+        positive = logit >= 0
+        p_true = np.where(positive == y, 1.0, e)
+        p_true /= denom
         clipped = clip(p_true, eps)
         loss = -mean_loss(np.log(clipped, out=clipped), sample_weight)
-        np.divide(np.where(logit >= 0, 1, e), denom, out=logit)
+        np.divide(np.where(positive, 1.0, e), denom, out=logit)  # sigmoid(z)
         logit -= y
         scale_to_mean(z, sample_weight)
         return loss, n_correct, z

@@ -57,7 +57,14 @@ def scale_to_mean(grad: np.ndarray, sample_weight: np.ndarray | None) -> None:
         grad /= grad.shape[0]
         return
     total = sample_weight.sum()
-    grad *= (sample_weight / total)[:, None] if total > 0 else 0
+    if total > 0:
+        # Weights first, then the division by their sum: unit weights then give
+        # the unweighted gradient bit for bit (grad * 1 / n), where one factor
+        # w / sum(w) = 1/n would round differently.
+        grad *= sample_weight[:, None]
+        grad /= total
+    else:
+        grad *= 0
 
 
 def row_reduce(ufunc, z: np.ndarray) -> np.ndarray:

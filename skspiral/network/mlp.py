@@ -172,15 +172,20 @@ class MLP:
             self._workspaces[n] = inputs_1, acts, deltas, outs
         return self._workspaces[n]
 
-    def input_buffer(self, n: int) -> np.ndarray | None:
+    def input_buffer(self, n: int) -> np.ndarray:
         """The training buffer for a batch of ``n`` rows and its column of ones.
 
         Write a batch into ``buffer[:, :-1]`` and pass the whole buffer to
         ``loss_and_grad(..., has_ones=True)``; the next such call may overwrite
-        it. None when a batch of ``n`` rows is too large to copy (see
-        ``STACKED_INPUT_LIMIT``).
+        it. A loop that copies its batches anyway (shuffled rows) gets one at
+        any size: ``STACKED_INPUT_LIMIT`` only bounds the copies made to add
+        the column.
         """
-        return self._workspace(n)[0]
+        inputs_1, acts, deltas, outs = self._workspace(n)
+        if inputs_1 is None:
+            inputs_1 = _with_ones(n, self.layer_sizes[0], self.dtype)
+            self._workspaces[n] = inputs_1, acts, deltas, outs
+        return inputs_1
 
     def with_ones(self, X) -> np.ndarray | None:
         """``X`` with a last column of ones, for ``loss_and_grad(..., has_ones=True)``.
