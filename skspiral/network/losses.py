@@ -75,10 +75,13 @@ def row_reduce(ufunc, z: np.ndarray) -> np.ndarray:
     times faster. The columns are combined left to right, which for fewer than 8
     columns is also the order (and so the rounding) of NumPy's own sum.
     """
-    if z.shape[1] > 16:
+    k = z.shape[1]
+    if k > 16:
         return ufunc.reduce(z, axis=1)
-    out = z[:, 0].copy()
-    for j in range(1, z.shape[1]):
+    if k == 1:
+        return z[:, 0].copy()
+    out = ufunc(z[:, 0], z[:, 1])
+    for j in range(2, k):
         ufunc(out, z[:, j], out=out)
     return out
 

@@ -24,8 +24,13 @@ class History:
 
     def append(self, logs: dict[str, float]) -> None:
         """Add one epoch's values."""
+        records = self.records
         for name, value in logs.items():
-            self.records.setdefault(name, []).append(value)
+            column = records.get(name)  # (setdefault would build a list each time)
+            if column is None:
+                records[name] = [value]
+            else:
+                column.append(value)
 
     def __getitem__(self, name: str) -> list[float]:
         return self.records[name]

@@ -184,9 +184,9 @@ class Trainer:
 
     def _run_epochs(self, epochs: int) -> str:
         checkpoint = _Checkpoint(self.network.params, self.state)
+        first = len(self.history)  # each epoch appends one record
         try:
-            for _ in range(epochs):
-                epoch = len(self.history)
+            for epoch in range(first, first + epochs):
                 for callback in self._begin_callbacks:
                     callback.on_epoch_begin(self, epoch)
                 loss, metric, lr = self.train_epoch(*self.data)
