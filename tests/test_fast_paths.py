@@ -85,6 +85,34 @@ def test_sparse_inputs_add_the_first_bias_apart_and_agree():
     np.testing.assert_allclose(net.grads, dense, rtol=1e-12, atol=1e-15)
 
 
+def test_shuffled_batches_past_the_copy_limit_still_carry_their_ones(monkeypatch):
+    """A shuffled batch is copied anyway, so it gets the ones column at any size
+    (STACKED_INPUT_LIMIT bounds only the copies made just to add it)."""
+    import skspiral.network.mlp as mlp
+    from skspiral.optimizers import get_optimizer
+    from skspiral.training import Trainer
+
+    rng = np.random.default_rng(4)
+    X, y = rng.standard_normal((60, 5)), rng.integers(0, 3, 60)
+
+    def train():
+        net = _net("relu")
+        opt = get_optimizer("adam", learning_rate=0.01)
+        state = opt.init_state(net.params, net.layout)
+        trainer = Trainer(
+            net, opt, state, batch_size=16, shuffle=True, rng=np.random.RandomState(0)
+        )
+        trainer.fit(X, y, epochs=3)
+        return net
+
+    within = train()
+    monkeypatch.setattr(mlp, "STACKED_INPUT_LIMIT", 0)
+    past = train()
+    buffer = past.input_buffer(16)
+    assert buffer.shape == (16, 6) and np.all(buffer[:, -1] == 1)
+    np.testing.assert_array_equal(past.params, within.params)
+
+
 @pytest.mark.parametrize("sizes", [(5, 3), (5, 4, 4, 4, 3)])
 def test_bias_in_the_gemm_without_or_with_several_hidden_layers(sizes):
     rng = np.random.default_rng(3)
@@ -94,3 +122,44 @@ def test_bias_in_the_gemm_without_or_with_several_hidden_layers(sizes):
     loss, _ = net.loss_and_grad(X, y)
     np.testing.assert_allclose(net.grads, want, rtol=1e-12, atol=1e-15)
     assert loss == pytest.approx(want_loss, rel=1e-14)
+
+
+# --- thin products as GEMVs (layers.dense_matmul) ---------------------------
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize(
+    "n, k, m, transpose",
+    [
+        (300, 65, 3, False),  # the spiral's output layer: split into columns
+        (200, 65, 2, False),
+        (300, 3, 64, True),  # its first layer's gradient X1.T @ dH: into rows
+        (300, 2, 64, True),
+        (20, 65, 3, False),  # below THIN_RANGE: one GEMM
+        (1000, 65, 3, False),  # above it: one GEMM
+        (300, 65, 4, False),  # four columns: one GEMM
+    ],
+)
+def test_thin_products_equal_the_gemm_to_rounding(n, k, m, transpose, dtype):
+    from skspiral.network.layers import dense_matmul
+
+    rng = np.random.default_rng(n + k + m)
+    if transpose:  # out (k x m) = A.T @ B with A (n x k), B (n x m)
+        a, b = (
+            rng.standard_normal((n, k)).astype(dtype).T,
+            rng.standard_normal((n, m)).astype(dtype),
+        )
+    else:
+        a, b = (
+            rng.standard_normal((n, k)).astype(dtype),
+            rng.standard_normal((k, m)).astype(dtype),
+        )
+    buf = np.full((a.shape[0], m + 1), 7.0, dtype=dtype)
+    out = buf[:, :-1]  # a column slice, as the training buffers are
+    got = dense_matmul(a, b, out)
+    assert got is out
+    want = a.astype(np.float64) @ b.astype(np.float64)
+    rtol = 1e-12 if dtype == np.float64 else 1e-5
+    np.testing.assert_allclose(out, want, rtol=rtol, atol=rtol * np.abs(want).max())
+    assert np.all(buf[:, -1] == 7.0)  # nothing written past the slice
+    again = np.empty_like(out)
+    dense_matmul(a, b, again)
+    assert np.array_equal(again, out)  # the same bits every time

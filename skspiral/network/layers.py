@@ -8,8 +8,8 @@ import scipy.sparse as sp
 __all__ = ["Dense"]
 
 
-#: Largest operand (elements) of a thin product that ``dense_matmul`` splits.
-THIN_LIMIT = 2**15
+#: Operand sizes (elements) for which ``dense_matmul`` splits a thin product.
+THIN_RANGE = (2**13, 2**15)
 
 
 def dense_matmul(a: np.ndarray, b: np.ndarray, out: np.ndarray) -> np.ndarray:
@@ -17,21 +17,23 @@ def dense_matmul(a: np.ndarray, b: np.ndarray, out: np.ndarray) -> np.ndarray:
 
     OpenBLAS's GEMM (its Haswell kernels) costs ~5 us a call before any
     arithmetic, packing its operands; with 2 or 3 output columns (or rows) and a
-    small operand, one GEMV per column is cheaper: the spiral's output layer
-    ``300x65 @ 65x3`` takes 7.5 instead of 10 us, its first layer's gradient
-    ``3x300 @ 300x64`` 6.5 instead of 9 (``benchmarks/overhead.py``; ~7 us of a
-    ~85 us epoch). One column NumPy already sends to GEMV; from 4 columns, or
-    past ``THIN_LIMIT`` elements (where reading the operand once per column
-    costs more than the packing), the GEMM is faster. Each entry is a dot
-    product either way, summed in BLAS's order: the bits can differ from the
-    GEMM's, never between runs.
+    mid-sized operand, one GEMV per column is cheaper: the spiral's output
+    layer ``300x65 @ 65x3`` takes 7.5 instead of 10 us, its first layer's
+    gradient ``3x300 @ 300x64`` 6.5 instead of 9 (~7 us of a ~85 us epoch).
+    One column NumPy already sends to GEMV. Measured on this kind of machine,
+    the split wins between ``THIN_RANGE`` elements of the operand it reads once
+    per column: below, OpenBLAS's GEMM is quick (2-4 us); above, re-reading
+    the operand costs more than the packing; from 4 columns, the GEMM wins.
+    Each entry is a dot product either way, summed in BLAS's order: the bits
+    can differ from the GEMM's, never between runs or thread counts.
     """
     n, m = out.shape
-    if m in (2, 3) and a.size <= THIN_LIMIT:
+    low, high = THIN_RANGE
+    if m in (2, 3) and low <= a.size <= high:
         for j in range(m):
             np.matmul(a, b[:, j], out=out[:, j])
         return out
-    if n in (2, 3) and b.size <= THIN_LIMIT:
+    if n in (2, 3) and low <= b.size <= high:
         for i in range(n):
             np.matmul(a[i], b, out=out[i])
         return out
