@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 
 from _common import parser
+from blas import fraction_goal
 
 HERE = Path(__file__).resolve().parent
 SCRIPTS = (
@@ -23,6 +24,7 @@ SCRIPTS = (
     "large_rows",
     "memory",
     "predict_throughput",
+    "regressor",
     "optimizer_steps",
     "fused_gradient",
     "convergence",
@@ -59,16 +61,18 @@ def readme_table(out: Path) -> str:
         )
     for r in load["blas"]["results"]:
         s, q = r["s_per_epoch"], r["ratios"]
+        goal = fraction_goal(r["threads"])
         for dt in ("float64", "float32"):
             torch = q.get(f"{dt} vs pytorch {dt}")
-            torch = f"; vs PyTorch {_r(torch)}" if torch else ""
+            torch = f"; vs PyTorch {_r(torch)} (goal > 1)" if torch else ""
             rows.append(
                 f"| 100000x256, (512,), adam, batch {r['batch_size']}, {dt} (s/epoch) "
                 f"| {r['threads']} | {s[f'skspiral {dt}']['median']:.3g} "
                 f"| {s[f'sklearn {dt}']['median']:.3g} "
                 f"| {_r(q[f'{dt} vs sklearn {dt}'])}; vs sklearn float64 "
                 f"{_r(q[f'{dt} vs sklearn float64'])}; "
-                f"{_r(q[f'{dt} fraction of matmul limit'])} of matmul limit"
+                f"{_r(q[f'{dt} fraction of matmul limit'])} of matmul limit "
+                f"(goal {goal:g})"
                 f"{torch} |"
             )
     for r in load["large_rows"]["results"]:
@@ -94,6 +98,22 @@ def readme_table(out: Path) -> str:
             f"| {v['skspiral']['median']:.3g} | {v['sklearn']['median']:.3g} "
             f"| {_r(r['speedup_vs_sklearn'])} |"
         )
+    for r in load["regressor"]["results"]:
+        if r["case"] == "regression":
+            s = r["s_per_epoch"]
+            rows.append(
+                f"| MLPScratchRegressor vs MLPRegressor, {r['n_samples']}x20, "
+                f"{r['n_targets']} target(s), batch {r['batch_size']} (s/epoch) "
+                f"| {r['threads']} | {s['skspiral']['median']:.3g} "
+                f"| {s['sklearn']['median']:.3g} | {_r(r['speedup_vs_sklearn'])} |"
+            )
+        else:
+            ms = r["ms_per_call"]
+            rows.append(
+                f"| partial_fit, calls of {r['batch_size']} spiral rows (ms/call) "
+                f"| {r['threads']} | {ms['skspiral']['median']:.3g} "
+                f"| {ms['sklearn']['median']:.3g} | {_r(r['speedup_vs_sklearn'])} |"
+            )
     steps: dict[str, list[str]] = {}
     for r in load["optimizer_steps"]["results"]:
         ms = r["ms_per_step_per_million"]["median"]

@@ -17,6 +17,7 @@ SCRIPTS = (
     "large_rows",
     "memory",
     "predict_throughput",
+    "regressor",
     "optimizer_steps",
     "fused_gradient",
     "convergence",

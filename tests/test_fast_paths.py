@@ -163,3 +163,28 @@ def test_thin_products_equal_the_gemm_to_rounding(n, k, m, transpose, dtype):
     again = np.empty_like(out)
     dense_matmul(a, b, again)
     assert np.array_equal(again, out)  # the same bits every time
+
+
+@pytest.mark.parametrize(
+    "a_shape, b_shape, transpose",
+    [((300, 65), (65, 3), False), ((128, 256), (256, 2), False)]
+    + [((300, 3), (300, 64), True), ((4096, 2), (4096, 8), True)],
+)
+def test_thin_products_give_the_same_bits_at_one_and_two_blas_threads(
+    a_shape, b_shape, transpose
+):
+    """Weights must not depend on the thread count: a threaded GEMV may split
+    its rows or columns, never one entry's sum."""
+    from threadpoolctl import threadpool_limits
+
+    from skspiral.network.layers import dense_matmul
+
+    rng = np.random.default_rng(5)
+    a = rng.standard_normal(a_shape)
+    a = a.T if transpose else a
+    b = rng.standard_normal(b_shape)
+    outs = []
+    for threads in (1, 2):
+        with threadpool_limits(limits=threads, user_api="blas"):
+            outs.append(dense_matmul(a, b, np.empty((a.shape[0], b.shape[1]))))
+    assert np.array_equal(outs[0], outs[1])
