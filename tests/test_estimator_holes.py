@@ -167,6 +167,33 @@ def test_ctrl_c_before_the_first_epoch_leaves_a_fitted_estimator_as_it_was():
     assert pickle.dumps(clf) == before
 
 
+class InterruptAtThirdStep(SGD):
+    def _update(self, params, grads, state, lr):
+        if state.t >= 2:
+            raise KeyboardInterrupt
+        super()._update(params, grads, state, lr)
+
+
+def test_failed_partial_fit_puts_back_the_shuffling_generator():
+    """A continued fit shuffles with the fitted RandomState itself (no copy);
+    a failure after the permutation was drawn must leave it, and everything
+    else, as it was."""
+    clf = small(batch_size=16, optimizer="sgd").partial_fit(X, Y, classes=[0, 1])
+    before = pickle.dumps(clf)
+    state_before = clf._random_state.get_state()[1].copy()
+    clf.set_params(optimizer=InterruptAtThirdStep)
+    with pytest.raises(KeyboardInterrupt):
+        clf.partial_fit(X, Y)  # steps 0 and 1 of this epoch ran, then Ctrl-C
+    np.testing.assert_array_equal(clf._random_state.get_state()[1], state_before)
+    clf.set_params(optimizer="sgd")
+    assert pickle.dumps(clf) == before
+    # and the next call draws what it would have drawn without the failure
+    twin = pickle.loads(before)
+    clf.partial_fit(X, Y)
+    twin.partial_fit(X, Y)
+    np.testing.assert_array_equal(clf.coefs_[0], twin.coefs_[0])
+
+
 def test_predictions_during_a_refit_see_one_model_or_the_other():
     clf = small(max_iter=5).fit(X, Y)
     wide = np.hstack([X, X])

@@ -398,3 +398,24 @@ def test_pickled_mlp_keeps_its_weights_and_its_views_alias_the_flat_vector():
     clone.params[:] = 0.0
     np.testing.assert_array_equal(clone.layers[0].W, 0.0)
     assert net.params.any()
+
+
+def test_mlp_copy_is_independent_and_its_views_alias_its_own_vectors():
+    net = MLP([2, 4, 3], activation="tanh")
+    net.params[:] = np.arange(net.params.size, dtype=float)
+    net.grads[:] = -np.arange(net.grads.size, dtype=float)
+    twin = net.copy()
+    np.testing.assert_array_equal(twin.params, net.params)
+    np.testing.assert_array_equal(twin.grads, net.grads)
+    assert (twin.layer_sizes, twin.activation, twin.head) == (
+        net.layer_sizes,
+        net.activation,
+        net.head,
+    )
+    twin.params[:] = 0.0
+    twin.grads[:] = 0.0
+    np.testing.assert_array_equal(twin.layers[0].W, 0.0)
+    np.testing.assert_array_equal(twin.layers[1].dW, 0.0)
+    assert net.params[1:].all() and net.grads[1:].all()
+    X = np.ones((5, 2))
+    np.testing.assert_array_equal(net.copy().forward(X), net.forward(X))

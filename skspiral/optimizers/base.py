@@ -32,6 +32,7 @@ model predicts with" (both are no-ops or off by default):
 from __future__ import annotations
 
 import copy
+import functools
 import inspect
 import numbers
 from dataclasses import dataclass, field
@@ -98,6 +99,28 @@ class OptimizerState:
         self.__dict__.update(state)
 
 
+@functools.lru_cache(maxsize=256)
+def _hyperparameters(cls) -> tuple:
+    """``Optimizer.hyperparameters`` of a class, as ``(name, default)`` pairs.
+
+    Cached: reading a signature costs ~8 us, and every fit and ``partial_fit``
+    call asks several times (a stream of small ``partial_fit`` calls felt it).
+    """
+    params = list(inspect.signature(cls.__init__).parameters.values())[1:]
+    hidden = [p.name for p in params if p.kind in (p.VAR_KEYWORD, p.VAR_POSITIONAL)]
+    if hidden:
+        raise TypeError(
+            f"{cls.__name__}.__init__ takes *{hidden[0]}/**{hidden[0]}: list its "
+            "hyperparameters as named keywords with defaults, so that they can be "
+            "discovered, validated and searched."
+        )
+    named = (
+        inspect.Parameter.POSITIONAL_OR_KEYWORD,
+        inspect.Parameter.KEYWORD_ONLY,
+    )
+    return tuple((p.name, p.default) for p in params if p.kind in named)
+
+
 class Optimizer:
     """Base class: a learning rate, a number or a schedule, and the book's 1/t decay.
 
@@ -140,19 +163,7 @@ class Optimizer:
     @classmethod
     def hyperparameters(cls) -> dict[str, object]:
         """The hyperparameters this optimizer accepts, with their defaults."""
-        params = list(inspect.signature(cls.__init__).parameters.values())[1:]
-        hidden = [p.name for p in params if p.kind in (p.VAR_KEYWORD, p.VAR_POSITIONAL)]
-        if hidden:
-            raise TypeError(
-                f"{cls.__name__}.__init__ takes *{hidden[0]}/**{hidden[0]}: list its "
-                "hyperparameters as named keywords with defaults, so that they can be "
-                "discovered, validated and searched."
-            )
-        named = (
-            inspect.Parameter.POSITIONAL_OR_KEYWORD,
-            inspect.Parameter.KEYWORD_ONLY,
-        )
-        return {p.name: p.default for p in params if p.kind in named}
+        return dict(_hyperparameters(cls))
 
     def get_params(self, deep: bool = True) -> dict[str, object]:
         """Current hyperparameter values (``deep`` is scikit-learn's; nothing nests)."""
