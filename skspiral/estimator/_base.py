@@ -13,33 +13,28 @@ at once is not supported.)
 
 from __future__ import annotations
 
-import copy
 import warnings
 
 import numpy as np
 from sklearn.base import BaseEstimator
-from sklearn.utils import check_random_state
 from sklearn.utils.validation import (
     _check_sample_weight,
     check_is_fitted,
     validate_data,
 )
 
-from ..network import MLP
 from ..optimizers import (
     adopt_carried_optimizers,
     carry_user_optimizers,
     get_optimizer_class,
 )
-from ..training import (
-    History,
-    Trainer,
-)
+from ..training import Trainer
 from . import _hyperparams as hp
 from ._fitting import (
     carry_schedule_state,
     fit_callbacks,
     fit_warnings,
+    training_state,
     validation_split,
 )
 from ._views import WeightViews
@@ -195,8 +190,8 @@ class BaseMLPScratch(WeightViews, BaseEstimator):
         )
         sizes = (X.shape[1], *hp.hidden_sizes(self.hidden_layer_sizes))
         sizes += (head.n_outputs(target_attrs.pop("n_targets")),)
-        network, state, history, rng = (
-            self._continued(sizes) if continuing else self._fresh(sizes, head, X.dtype)
+        network, state, history, rng = training_state(
+            self, sizes, head, X.dtype, continuing
         )
         optimizer = hp.build_optimizer(self)
         if state is None or type(optimizer) is not type(self.optimizer_):
@@ -239,29 +234,6 @@ class BaseMLPScratch(WeightViews, BaseEstimator):
     def _extra_callbacks(self) -> list:
         """Callbacks added by mixins (scikit-learn's callback API)."""
         return []
-
-    def _fresh(self, sizes, head, dtype):
-        """New weights (drawn first from the RandomState), no state, empty history."""
-        rng = check_random_state(self.random_state)
-        network = MLP(sizes, self.activation, head, dtype=dtype)
-        network.initialize(self.weight_init, rng)
-        return network, None, History(), rng
-
-    def _continued(self, sizes):
-        """Copies of the fitted training state, so a failure leaves it intact."""
-        network = self.network_
-        if network.layer_sizes != sizes or network.activation != self.activation:
-            raise ValueError(
-                "warm_start/partial_fit need the same hidden_layer_sizes and activation"
-                f" as the fitted model (layers {network.layer_sizes[1:-1]}, activation "
-                f"{network.activation!r}); set warm_start=False to start afresh."
-            )
-        return (
-            network.copy(),
-            copy.deepcopy(self.optimizer_state_),
-            self._history.copy(),
-            self._random_state,  # restored by _fit_and_commit on failure
-        )
 
     def _check_weights(self, sample_weight, X, y, incremental):
         if sample_weight is None:

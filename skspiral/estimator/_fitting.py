@@ -1,6 +1,7 @@
-"""The parts of a fit the two estimators share beyond the loop: which callbacks a
-fit runs, the early-stopping split, the warnings a finished fit raises, and what a
-``partial_fit`` carries over. Functions of the estimator's parameters."""
+"""The parts of a fit the two estimators share beyond the loop: the training state
+a fit starts from, which callbacks it runs, the early-stopping split, the warnings
+a finished fit raises, and what a ``partial_fit`` carries over. Functions of the
+estimator's parameters."""
 
 from __future__ import annotations
 
@@ -9,10 +10,13 @@ import copy
 import numpy as np
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import train_test_split
+from sklearn.utils import check_random_state
 
+from ..network import MLP
 from ..training import (
     DivergenceGuard,
     EarlyStopping,
+    History,
     LossPlateauStopping,
     PlateauScheduleDriver,
     VerbosePrinter,
@@ -22,8 +26,37 @@ __all__ = [
     "carry_schedule_state",
     "fit_callbacks",
     "fit_warnings",
+    "training_state",
     "validation_split",
 ]
+
+
+def training_state(est, sizes, head, dtype, continuing: bool) -> tuple:
+    """``(network, optimizer state, history, RandomState)`` a fit starts from.
+
+    Afresh: new weights (drawn first from the RandomState), no optimizer state, an
+    empty history. Continuing (``warm_start``, ``partial_fit``): copies of the
+    fitted network, state and history, so a failure leaves them intact; the
+    RandomState itself, whose state the caller puts back if the fit fails.
+    """
+    if not continuing:
+        rng = check_random_state(est.random_state)
+        network = MLP(sizes, est.activation, head, dtype=dtype)
+        network.initialize(est.weight_init, rng)
+        return network, None, History(), rng
+    network = est.network_
+    if network.layer_sizes != sizes or network.activation != est.activation:
+        raise ValueError(
+            "warm_start/partial_fit need the same hidden_layer_sizes and activation"
+            f" as the fitted model (layers {network.layer_sizes[1:-1]}, activation "
+            f"{network.activation!r}); set warm_start=False to start afresh."
+        )
+    return (
+        network.copy(),
+        copy.deepcopy(est.optimizer_state_),
+        est._history.copy(),
+        est._random_state,
+    )
 
 
 def fit_callbacks(est, optimizer, head, history, incremental):
