@@ -65,7 +65,11 @@ class MLPScratchClassifier(ClassifierMixin, SklearnCallbackMixin, BaseMLPScratch
         # Once, before sklearn's checks, whose errors are less clear here (each
         # pass sorts or hashes every label: ~5 ms per million rows).
         seen = _unique("y", y)
-        check_classification_targets(y)
+        if y.dtype.kind not in "biuUS":
+            # Only floats and objects can be continuous or mixed; integer, bool
+            # and string labels are always classes (sklearn's type_of_target costs
+            # ~100 us a call, a fifth of a small partial_fit call).
+            check_classification_targets(y)
         classes_ = self._classes(seen, classes, continuing, incremental)
         if seen.dtype.kind != classes_.dtype.kind and (
             "U" in (seen.dtype.kind, classes_.dtype.kind)
