@@ -166,6 +166,21 @@ def test_keyboard_interrupt_keeps_the_weights_trained_so_far(interrupting_optimi
     assert clf.score(X, Y) >= 0
 
 
+@pytest.mark.parametrize("momentum", [0.0, 0.9])  # without and with a state slot
+def test_keyboard_interrupt_rolls_back_the_steps_of_the_unfinished_epoch(
+    interrupting_optimizer, monkeypatch, momentum
+):
+    steps = -(-len(Y) // 50)  # per epoch
+    monkeypatch.setattr(InterruptAtStep, "interrupt_at", steps + 1)  # epoch 2, step 2
+    common = dict(batch_size=50, shuffle=False, random_state=0, momentum=momentum)
+    clf = MLPScratchClassifier((6,), optimizer=interrupting_optimizer, **common)
+    with pytest.warns(UserWarning, match="interrupted"):
+        clf.fit(X, Y)
+    assert (clf.t_, clf.n_iter_) == (steps, 1)  # epoch 2's first step was undone
+    one_epoch = MLPScratchClassifier((6,), optimizer="sgd", max_iter=1, **common)
+    _assert_same_weights(clf, one_epoch.fit(X, Y))
+
+
 def test_keyboard_interrupt_mid_epoch_keeps_the_steps_taken(interrupting_optimizer):
     clf = MLPScratchClassifier(
         (6,), optimizer=interrupting_optimizer, batch_size=50, max_iter=9

@@ -285,7 +285,7 @@ class _Checkpoint:
     def __init__(self, params: np.ndarray, state: OptimizerState):
         self.params, self.state, self.saved = params, state, False
         self._pairs: list[tuple[np.ndarray, np.ndarray]] = []
-        self._key: tuple = ()
+        self._key: tuple | None = None  # (no slots at all is a key too)
         self._t, self._info = state.t, dict(state.info)
 
     def save(self) -> None:
