@@ -166,9 +166,12 @@ class BaseMLPScratch(WeightViews, BaseEstimator):
         shadow.__dict__ = dict(self.__dict__)
         # A continued fit shuffles with the fitted RandomState itself; its state
         # is put back if the fit fails (a copy of the generator costs ~180 us,
-        # its state ~25 us: most of a small partial_fit call).
+        # its state ~25 us: most of a small partial_fit call). NumPy's global
+        # generator (random_state=None) is left alone, as MLPClassifier leaves
+        # it: rewinding it could replay draws other code made meanwhile.
         rng = self.__dict__.get("_random_state")
-        saved = rng.get_state() if rng is not None else None
+        own = rng is not None and rng is not np.random.mtrand._rand
+        saved = rng.get_state() if own else None
         try:
             warn = shadow._fit_shadow(X, y, sample_weight, incremental, classes)
         except BaseException:
