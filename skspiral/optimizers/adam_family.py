@@ -25,14 +25,19 @@ from .registry import register_optimizer
 __all__ = ["AMSGrad", "AdamW", "Adamax"]
 
 
+def _lerp_first_moment(grads, m, beta_1, buf):
+    """``m <- lerp(m, g, 1 - beta_1)``; ``buf`` is a scratch vector, overwritten."""
+    np.subtract(grads, m, out=buf)  # torch's lerp with weight < 0.5: m + w (g - m)
+    buf *= 1 - beta_1
+    m += buf
+
+
 def _update_moments(grads, m, v, beta_1, beta_2, buf):
     """``m <- lerp(m, g, 1 - beta_1)``, ``v <- beta_2 v + (1 - beta_2) g**2``.
 
     ``buf`` is a scratch vector, overwritten.
     """
-    np.subtract(grads, m, out=buf)  # torch's lerp with weight < 0.5: m + w (g - m)
-    buf *= 1 - beta_1
-    m += buf
+    _lerp_first_moment(grads, m, beta_1, buf)
     np.multiply(grads, grads, out=buf)
     buf *= 1 - beta_2
     v *= beta_2
@@ -207,9 +212,8 @@ class Adamax(_AdamBase):
 
     def _update(self, params, grads, state, lr):
         m, u = state.slots["momentum"], state.slots["inf_norm"]
-        buf = np.subtract(grads, m, out=state.scratch(grads, 0))
-        buf *= 1 - self.beta_1
-        m += buf
+        buf = state.scratch(grads, 0)
+        _lerp_first_moment(grads, m, self.beta_1, buf)
         np.abs(grads, out=buf)
         buf += self.epsilon
         u *= self.beta_2

@@ -11,6 +11,7 @@ import math
 
 import numpy as np
 
+from .adam_family import _AdamBase
 from .base import Optimizer, check_positive, check_unit_interval
 from .registry import register_optimizer
 
@@ -105,7 +106,7 @@ class RMSprop(Optimizer):
 
 
 @register_optimizer("adam")
-class Adam(Optimizer):
+class Adam(_AdamBase):
     r"""Adam, the book's ``Optimizer_Adam``.
 
     With ``k = t + 1`` (steps including this one)::
@@ -134,8 +135,6 @@ class Adam(Optimizer):
     Kingma & Ba, "Adam: A Method for Stochastic Optimization", ICLR 2015.
     """
 
-    slot_names = ("momentum", "cache")
-
     def __init__(
         self,
         learning_rate: float = 0.001,
@@ -144,12 +143,12 @@ class Adam(Optimizer):
         beta_1: float = 0.9,
         beta_2: float = 0.999,
     ):
-        super().__init__(learning_rate, decay)
-        self.epsilon = check_positive("epsilon", epsilon)
-        self.beta_1 = check_unit_interval("beta_1", beta_1)
-        self.beta_2 = check_unit_interval("beta_2", beta_2)
+        # The family's hyperparameters and checks, the book's epsilon.
+        super().__init__(learning_rate, decay, epsilon, beta_1, beta_2)
 
     def _update(self, params, grads, state, lr):
+        # The book's moment update, m <- beta_1 m + (1 - beta_1) g (PyTorch's
+        # lerp in the family rounds differently), and its own step.
         m, v = state.slots["momentum"], state.slots["cache"]
         k = state.t + 1
         buf, denom = state.scratch(grads, 0), state.scratch(grads, 1)
