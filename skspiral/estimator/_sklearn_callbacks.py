@@ -193,7 +193,7 @@ class _TaskBridge(Callback):
         """
         model = object.__new__(type(self.shadow))
         model.__dict__ = dict(self.shadow.__dict__)
-        model.network_ = copy.deepcopy(trainer.network)
+        model.network_ = trainer.network.copy()
         model.optimizer_ = copy.deepcopy(trainer.optimizer)
         model.optimizer_state_ = copy.deepcopy(trainer.state)
         model._history = trainer.history.copy()

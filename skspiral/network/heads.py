@@ -114,7 +114,7 @@ class SoftmaxCrossEntropy(_ClassificationHead):
         if not z.flags.c_contiguous:  # (the training buffers are)
             z = np.ascontiguousarray(z)
         n, k = z.shape
-        n_correct = int(np.count_nonzero(z.argmax(axis=1) == y))  # decide(z) == y
+        n_correct = int(np.count_nonzero(cls.decide(z) == y))
         z -= row_reduce(np.maximum, z)[:, None]
         np.exp(z, out=z)
         z /= row_reduce(np.add, z)[:, None]  # z now holds the probabilities p

@@ -158,14 +158,15 @@ class DivergenceGuard(Callback):
         self.start_step = trainer.state.t
 
     def on_epoch_end(self, trainer, epoch, logs):
+        params, finite_loss = trainer.network.params, math.isfinite(logs["loss"])
         # A sum is finite only if every term is (a NaN or an infinity carries
-        # through it): one reduction instead of isfinite plus all.
-        params = trainer.network.params
-        if math.isfinite(logs["loss"]) and math.isfinite(np.add.reduce(params)):
+        # through it): one reduction instead of isfinite plus all, which is
+        # asked only when the sum overflowed.
+        if finite_loss and (
+            math.isfinite(np.add.reduce(params)) or np.isfinite(params).all()
+        ):
             return None
-        if math.isfinite(logs["loss"]) and np.isfinite(params).all():
-            return None  # the sum overflowed: the weights are finite
-        what = "the loss" if not math.isfinite(logs["loss"]) else "the weights"
+        what = "the weights" if finite_loss else "the loss"
         raise DivergenceError(self._message(trainer, what))
 
     def _message(self, trainer, what: str) -> str:
