@@ -33,6 +33,8 @@ FLAT_HYPERPARAMETERS = (
 
 
 def _check_range(name: str, value, low: float, high: float | None = None) -> float:
+    # Not _checks.check_non_negative: scikit-learn's intervals for alpha and tol
+    # are open-ended, so +inf passes here (NaN does not), as in MLPClassifier.
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
         raise TypeError(f"{name} must be a real number, got {value!r}.")
     if np.isnan(float(value)) or value < low or (high is not None and value >= high):
